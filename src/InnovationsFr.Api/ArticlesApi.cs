@@ -1,0 +1,30 @@
+using System.ComponentModel;
+using InnovationsFr.Search;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace InnovationsFr.Api;
+
+/// <summary>GET /api/articles/{id}: one article as it was published.</summary>
+public static class ArticlesApi
+{
+    public static IEndpointRouteBuilder MapArticlesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/articles/{id}", GetArticle)
+            .WithName("GetArticle")
+            .WithTags("Articles")
+            .WithSummary("One article by id");
+        return app;
+    }
+
+    public static Results<Ok<Article>, ProblemHttpResult> GetArticle([Description("The article's id.")] string id, SearchIndex index)
+    {
+        if (!index.IsOpen)
+        {
+            return SearchApi.IndexNotReady();
+        }
+
+        return index.GetArticle(id) is { } article
+            ? TypedResults.Ok(article)
+            : TypedResults.Problem(title: "Article not found", detail: $"No article has the id '{id}'.", statusCode: StatusCodes.Status404NotFound);
+    }
+}

@@ -1,0 +1,82 @@
+using InnovationsFr.Search;
+using Microsoft.Extensions.Options;
+
+namespace InnovationsFr.Api.Index;
+
+/// <summary>
+/// Opens the index when the service starts, building it from the configured corpus first when
+/// none exists. Runs in the background so the server answers at once: /health says 503 and the
+/// search endpoints answer 503 problem+json until the index is open.
+/// </summary>
+internal sealed partial class IndexStartup(
+    SearchIndex index,
+    IOptions<SearchSettings> settings,
+    IHostEnvironment environment,
+    ILogger<IndexStartup> logger) : BackgroundService
+{
+    public string? Failure { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (!index.Folder.HasIndex)
+            {
+                await BuildAsync(stoppingToken);
+            }
+
+            if (index.Folder.HasIndex)
+            {
+                index.Open();
+                var stats = index.Stats();
+                LogOpened(stats.Articles, stats.Generation, index.Folder.Root);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexUnavailableException)
+        {
+            Failure = e.Message;
+            LogFailed(e);
+        }
+    }
+
+    private async Task BuildAsync(CancellationToken stoppingToken)
+    {
+        var corpus = SearchSettings.Resolve(settings.Value.CorpusPath, environment.ContentRootPath);
+        if (!settings.Value.BuildIfMissing || !File.Exists(corpus))
+        {
+            Failure = $"no index in {index.Folder.Root} and no corpus to build it from ({corpus})";
+            LogNoIndex(index.Folder.Root, corpus);
+            return;
+        }
+
+        LogBuilding(corpus, index.Folder.Root);
+        var report = await IndexBuilder.BuildAsync(index.Folder, [corpus], cancellationToken: stoppingToken);
+        foreach (var problem in report.Problems)
+        {
+            LogProblem(problem.ToString());
+        }
+
+        LogBuilt(report.Outcome.ToString(), report.Articles, report.Skipped, report.Elapsed.TotalSeconds);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No index found: building {Index} from {Corpus}")]
+    private partial void LogBuilding(string corpus, string index);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Index build {Outcome}: {Articles} articles, {Skipped} skipped, {Seconds:F1} s")]
+    private partial void LogBuilt(string outcome, long articles, long skipped, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Corpus record skipped: {Problem}")]
+    private partial void LogProblem(string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Index open: {Articles} articles, generation {Generation} in {Root}")]
+    private partial void LogOpened(int articles, string generation, string root);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "No index in {Root} and no corpus at {Corpus}: search stays unavailable")]
+    private partial void LogNoIndex(string root, string corpus);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The index could not be opened")]
+    private partial void LogFailed(Exception e);
+}

@@ -1,0 +1,37 @@
+namespace InnovationsFr.Api.Index;
+
+/// <summary>Configuration section "Search".</summary>
+public sealed class SearchSettings
+{
+    public const string Section = "Search";
+
+    /// <summary>Index folder; relative paths are resolved against the repository root.</summary>
+    public string IndexPath { get; set; } = "index-data";
+
+    /// <summary>Corpus (JSON lines) to build from when no index exists; relative like IndexPath.</summary>
+    public string CorpusPath { get; set; } = "corpus/articles.jsonl";
+
+    /// <summary>Build the index from the corpus at start-up when none exists.</summary>
+    public bool BuildIfMissing { get; set; } = true;
+
+    /// <summary>
+    /// The folder relative paths are resolved against: the nearest ancestor of the content root
+    /// that holds InnovationsFr.sln (so `dotnet run --project src/InnovationsFr.Api` finds the
+    /// repository's corpus/ and index-data/), else the content root itself (a published app).
+    /// </summary>
+    public static string RepositoryRoot(string contentRoot)
+    {
+        for (var dir = new DirectoryInfo(contentRoot); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "InnovationsFr.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return contentRoot;
+    }
+
+    public static string Resolve(string path, string contentRoot) =>
+        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(RepositoryRoot(contentRoot), path));
+}

@@ -1,0 +1,187 @@
+using System.ComponentModel;
+using System.Globalization;
+using InnovationsFr.Search;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace InnovationsFr.Api;
+
+/// <summary>GET /api/search: the reader's search.</summary>
+public static class SearchApi
+{
+    public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/search", Search)
+            .WithName("Search")
+            .WithTags("Search")
+            .WithSummary("Search the articles in French")
+            .WithDescription("Ranked results with highlighted snippets and the tag counts of the whole result set. Query syntax: words, \"quoted phrases\", -exclusion, OR. Any text is accepted; a query is cut to 500 characters and 32 words or phrases.");
+        return app;
+    }
+
+    public static Results<Ok<SearchPage>, ValidationProblem, ProblemHttpResult> Search([AsParameters] SearchParameters parameters, SearchIndex index)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var request = parameters.ToRequest(errors);
+        if (errors.Count > 0 || request == null)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (!index.IsOpen)
+        {
+            return IndexNotReady();
+        }
+
+        return TypedResults.Ok(index.Search(request));
+    }
+
+    internal static ProblemHttpResult IndexNotReady() =>
+        TypedResults.Problem(
+            title: "The index is not ready",
+            detail: "The search index is being built or opened; try again in a few seconds.",
+            statusCode: StatusCodes.Status503ServiceUnavailable);
+}
+
+/// <summary>Query-string parameters of /api/search.</summary>
+public sealed class SearchParameters
+{
+    [FromQuery(Name = "q")]
+    [Description("The reader's words, in French. \"quoted phrase\", -excluded, OR. Empty: every article.")]
+    public string? Q { get; init; }
+
+    [FromQuery(Name = "page")]
+    [Description("Page number, from 1. page × size may not exceed 10,000.")]
+    [DefaultValue(1)]
+    public int? Page { get; init; }
+
+    [FromQuery(Name = "size")]
+    [Description("Hits per page, 1 to 100.")]
+    [DefaultValue(10)]
+    public int? Size { get; init; }
+
+    [FromQuery(Name = "sort")]
+    [Description("relevance (default) or date (newest first).")]
+    [DefaultValue("relevance")]
+    public string? Sort { get; init; }
+
+    [FromQuery(Name = "tag")]
+    [Description("Tag label or slug; repeat to require several tags (all must match).")]
+    public string[]? Tag { get; init; }
+
+    [FromQuery(Name = "rubric")]
+    [Description("Rubric label, path (\"Technologies et Avenirs > Intelligence Artificielle\") or slug; includes sub-rubrics.")]
+    public string? Rubric { get; init; }
+
+    [FromQuery(Name = "from")]
+    [Description("Published on or after this date: YYYY-MM-DD (Paris time) or an ISO 8601 date-time with offset.")]
+    public string? From { get; init; }
+
+    [FromQuery(Name = "to")]
+    [Description("Published on or before this date: YYYY-MM-DD (the whole day, Paris time) or an ISO 8601 date-time with offset.")]
+    public string? To { get; init; }
+
+    internal SearchRequest? ToRequest(Dictionary<string, string[]> errors)
+    {
+        var page = Page ?? 1;
+        var size = Size ?? 10;
+        if (page < 1)
+        {
+            errors["page"] = ["page must be 1 or more."];
+        }
+
+        if (size is < 1 or > SearchRequest.MaxSize)
+        {
+            errors["size"] = [$"size must be between 1 and {SearchRequest.MaxSize}."];
+        }
+
+        if (!errors.ContainsKey("page") && !errors.ContainsKey("size") && (long)page * size > SearchRequest.MaxDepth)
+        {
+            errors["page"] = [$"page × size may not exceed {SearchRequest.MaxDepth}; narrow the search instead."];
+        }
+
+        SearchSort sort = SearchSort.Relevance;
+        switch (Sort?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "relevance":
+                break;
+            case "date":
+                sort = SearchSort.Date;
+                break;
+            default:
+                errors["sort"] = ["sort must be 'relevance' or 'date'."];
+                break;
+        }
+
+        var from = ParseDate(From, "from", endOfDay: false, errors);
+        var to = ParseDate(To, "to", endOfDay: true, errors);
+        if (from != null && to != null && from > to)
+        {
+            errors["to"] = ["to must not be before from."];
+        }
+
+        var tags = (Tag ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        if (tags.Count > 20)
+        {
+            errors["tag"] = ["at most 20 tags may be combined."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        return new SearchRequest
+        {
+            Query = Q,
+            Page = page,
+            Size = size,
+            Sort = sort,
+            Tags = tags,
+            Rubric = string.IsNullOrWhiteSpace(Rubric) ? null : Rubric,
+            From = from,
+            To = to,
+        };
+    }
+
+    private static readonly TimeZoneInfo Paris = FindParis();
+
+    private static DateTimeOffset? ParseDate(string? text, string name, bool endOfDay, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        text = text.Trim();
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            var local = endOfDay ? day.ToDateTime(TimeOnly.MaxValue) : day.ToDateTime(TimeOnly.MinValue);
+            return new DateTimeOffset(local, Paris.GetUtcOffset(local));
+        }
+
+        if (CorpusReader.TryParseDate(text, out var instant))
+        {
+            return instant;
+        }
+
+        errors[name] = [$"{name} must be a date YYYY-MM-DD or an ISO 8601 date-time with offset, not '{(text.Length > 40 ? text[..40] + "…" : text)}'."];
+        return null;
+    }
+
+    private static TimeZoneInfo FindParis()
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return TimeZoneInfo.Utc;
+        }
+        catch (InvalidTimeZoneException)
+        {
+            return TimeZoneInfo.Utc;
+        }
+    }
+}

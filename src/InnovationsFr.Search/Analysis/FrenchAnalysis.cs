@@ -1,0 +1,149 @@
+using System.Reflection;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.CharFilters;
+using Lucene.Net.Analysis.Core;
+using Lucene.Net.Analysis.Fr;
+using Lucene.Net.Analysis.Miscellaneous;
+using Lucene.Net.Analysis.Standard;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Analysis.Util;
+using Lucene.Net.Util;
+
+namespace InnovationsFr.Search;
+
+/// <summary>
+/// The one place that builds the French analysis chain. Index and query time share it:
+/// known compounds joined → standard tokenizer → lower case → elision (l' d' qu' … with ' or ’)
+/// → French stop words → accent and ligature folding → French light stemming. The "exact" chain
+/// stops before folding and stemming, so that the exact written form can score on its own field.
+/// </summary>
+public static class FrenchAnalysis
+{
+    internal const LuceneVersion Version = LuceneVersion.LUCENE_48;
+
+    private static readonly NormalizeCharMap Compounds = LoadCompounds();
+
+    /// <summary>French stop words: Lucene's list, plus "a" and "à", which it lacks and which are the commonest words of French.</summary>
+    internal static readonly CharArraySet StopWords = BuildStopWords();
+
+    /// <summary>Folded and stemmed tokens: what matches.</summary>
+    internal static readonly Analyzer Stemmed = new FrenchAnalyzerChain(stem: true);
+
+    /// <summary>Lower-cased tokens with their accents: what ranks an exact written form first.</summary>
+    internal static readonly Analyzer Exact = new FrenchAnalyzerChain(stem: false);
+
+    /// <summary>The tokens the search index keeps for a text (stemmed), in order; for tests and diagnostics.</summary>
+    public static IReadOnlyList<string> Tokens(string text) => Analyze(Stemmed, text);
+
+    /// <summary>The tokens of the exact (unstemmed, accent-keeping) chain.</summary>
+    public static IReadOnlyList<string> ExactTokens(string text) => Analyze(Exact, text);
+
+    internal static List<string> Analyze(Analyzer analyzer, string text, string field = "text")
+    {
+        var tokens = new List<string>();
+        using var stream = analyzer.GetTokenStream(field, text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            tokens.Add(term.ToString());
+        }
+
+        stream.End();
+        return tokens;
+    }
+
+    /// <summary>Tokens with their positions (stop words leave gaps), for phrases.</summary>
+    internal static List<(string Term, int Position)> AnalyzeWithPositions(Analyzer analyzer, string text)
+    {
+        var tokens = new List<(string, int)>();
+        using var stream = analyzer.GetTokenStream("text", text);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        var increment = stream.AddAttribute<IPositionIncrementAttribute>();
+        stream.Reset();
+        var position = -1;
+        while (stream.IncrementToken())
+        {
+            position += increment.PositionIncrement;
+            tokens.Add((term.ToString(), position));
+        }
+
+        stream.End();
+        return tokens;
+    }
+
+    private static CharArraySet BuildStopWords()
+    {
+        var set = new CharArraySet(Version, FrenchAnalyzer.DefaultStopSet.Count + 2, ignoreCase: true);
+        set.UnionWith(FrenchAnalyzer.DefaultStopSet);
+        set.Add("a");
+        set.Add("à");
+        return set.AsReadOnly();
+    }
+
+    private static NormalizeCharMap LoadCompounds()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("compounds.txt")
+            ?? throw new InvalidOperationException("compounds.txt is not embedded in the engine");
+        using var reader = new StreamReader(stream);
+        var builder = new NormalizeCharMap.Builder();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? line;
+        while ((line = reader.ReadLine()) != null)
+        {
+            line = line.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var parts = line.Split("=>", 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            {
+                throw new InvalidOperationException($"compounds.txt: bad line '{line}'");
+            }
+
+            foreach (var (from, to) in CaseVariants(parts[0], parts[1]))
+            {
+                if (seen.Add(from))
+                {
+                    builder.Add(from, to);
+                }
+            }
+        }
+
+        return builder.Build();
+    }
+
+    private static IEnumerable<(string, string)> CaseVariants(string from, string to)
+    {
+        yield return (from, to);
+        yield return (char.ToUpperInvariant(from[0]) + from[1..], char.ToUpperInvariant(to[0]) + to[1..]);
+        yield return (from.ToUpperInvariant(), to.ToUpperInvariant());
+    }
+
+    private sealed class FrenchAnalyzerChain(bool stem) : Analyzer
+    {
+        protected override TextReader InitReader(string fieldName, TextReader reader) =>
+            new MappingCharFilter(Compounds, reader);
+
+        protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
+        {
+            var tokenizer = new StandardTokenizer(Version, reader);
+            TokenStream stream = new LowerCaseFilter(Version, tokenizer);
+            // Elision after lower-casing so that "L'" and "QU’" go too; the filter knows both apostrophes.
+            stream = new ElisionFilter(stream, FrenchAnalyzer.DEFAULT_ARTICLES);
+            stream = new StopFilter(Version, stream, StopWords);
+            if (stem)
+            {
+                stream = new ASCIIFoldingFilter(stream);
+                stream = new FrenchLightStemFilter(stream);
+            }
+
+            return new TokenStreamComponents(tokenizer, stream);
+        }
+
+        // Several values of one field (tags) must not form phrases across their boundary.
+        public override int GetPositionIncrementGap(string fieldName) => 100;
+    }
+}

@@ -1,0 +1,16 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Miscellaneous;
+
+namespace InnovationsFr.Search;
+
+/// <summary>The per-field analyzer of the index: the exact chain on the *_exact fields, the stemmed chain everywhere else.</summary>
+internal static class IndexAnalyzer
+{
+    public static readonly Analyzer Instance = new PerFieldAnalyzerWrapper(
+        FrenchAnalysis.Stemmed,
+        new Dictionary<string, Analyzer>
+        {
+            [ArticleDocument.TitleExact] = FrenchAnalysis.Exact,
+            [ArticleDocument.TextExact] = FrenchAnalysis.Exact,
+        });
+}

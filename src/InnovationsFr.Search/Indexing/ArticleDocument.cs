@@ -1,0 +1,151 @@
+using System.Globalization;
+using Lucene.Net.Documents;
+using Lucene.Net.Util;
+
+namespace InnovationsFr.Search;
+
+/// <summary>The one place that knows the field layout, and maps an <see cref="Article"/> to a Lucene document and back.</summary>
+internal static class ArticleDocument
+{
+    // Identity and display.
+    public const string Id = "id";
+    public const string Slug = "slug";
+    public const string Url = "url";
+    public const string Author = "author";
+    public const string PublishedIso = "published_iso";
+    public const string UpdatedIso = "updated_iso";
+    public const string RubricPath = "rubric_path";
+    public const string TagLabel = "tag_label";
+    public const string BodySource = "body_source";
+
+    // Searched text, French-stemmed (stored where snippets or the article endpoint need the text).
+    public const string Title = "title";
+    public const string Summary = "summary";
+    public const string Body = "body";
+    public const string TagsText = "tags_text";
+
+    // The same text through the exact chain: the written form, accents kept, not stemmed.
+    public const string TitleExact = "title_exact";
+    public const string TextExact = "text_exact";
+
+    // Filters, sorting and counting.
+    public const string Tag = "tag";
+    public const string TagVariant = "tag_variant";
+    public const string Rubric = "rubric";
+    public const string Published = "published";
+
+    /// <summary>Separates slug and label in <see cref="TagVariant"/> terms.</summary>
+    public const char VariantSeparator = '\u001f';
+
+    private static readonly FieldType StoredText = new(TextField.TYPE_STORED) { OmitNorms = false };
+
+    public static Document ToDocument(Article article)
+    {
+        var bodyText = HtmlText.ToPlainText(article.Body);
+        var doc = new Document
+        {
+            new StringField(Id, article.Id, Field.Store.YES),
+            // Sorted doc values on the id: a deterministic tie-break when sorting by date.
+            new SortedDocValuesField(Id, new BytesRef(article.Id)),
+            new StringField(Slug, article.Slug, Field.Store.YES),
+            new StoredField(Url, article.Url),
+            new Field(Title, article.Title, StoredText),
+            new TextField(TitleExact, article.Title, Field.Store.NO),
+            new Field(Body, bodyText, StoredText),
+            new StoredField(PublishedIso, article.PublishedAt.ToString("O", CultureInfo.InvariantCulture)),
+            // Indexed for range filters, doc values for sorting and the recency boost.
+            new Int64Field(Published, article.PublishedAt.ToUnixTimeMilliseconds(), Field.Store.NO),
+            new NumericDocValuesField(Published, article.PublishedAt.ToUnixTimeMilliseconds()),
+        };
+
+        if (article.Summary is { } summary)
+        {
+            doc.Add(new Field(Summary, summary, StoredText));
+            doc.Add(new TextField(TextExact, summary, Field.Store.NO));
+        }
+
+        doc.Add(new TextField(TextExact, bodyText, Field.Store.NO));
+        if (!string.Equals(bodyText, article.Body, StringComparison.Ordinal))
+        {
+            doc.Add(new StoredField(BodySource, article.Body));
+        }
+
+        if (article.Author is { } author)
+        {
+            doc.Add(new StoredField(Author, author));
+        }
+
+        if (article.UpdatedAt is { } updated)
+        {
+            doc.Add(new StoredField(UpdatedIso, updated.ToString("O", CultureInfo.InvariantCulture)));
+        }
+
+        if (article.Rubric is { } rubric)
+        {
+            doc.Add(new StoredField(RubricPath, rubric));
+            foreach (var key in RubricKeys(rubric))
+            {
+                doc.Add(new StringField(Rubric, key, Field.Store.NO));
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var label in article.Tags)
+        {
+            var slug = Search.Slug.From(label);
+            doc.Add(new StoredField(TagLabel, label));
+            if (!seen.Add(slug))
+            {
+                continue;
+            }
+
+            doc.Add(new TextField(TagsText, label, Field.Store.NO));
+            // One field name, two roles: the indexed term filters, the doc values count.
+            doc.Add(new StringField(Tag, slug, Field.Store.NO));
+            doc.Add(new SortedSetDocValuesField(Tag, new BytesRef(slug)));
+            // Every spelling is a term "slug␟label": its document frequency elects the display label.
+            doc.Add(new StringField(TagVariant, slug + VariantSeparator + label, Field.Store.NO));
+        }
+
+        return doc;
+    }
+
+    public static Article ToArticle(Document doc) => new()
+    {
+        Id = doc.Get(Id),
+        Slug = doc.Get(Slug),
+        Url = doc.Get(Url),
+        Title = doc.Get(Title),
+        Summary = doc.Get(Summary),
+        Body = doc.Get(BodySource) ?? doc.Get(Body) ?? "",
+        Author = doc.Get(Author),
+        PublishedAt = DateTimeOffset.Parse(doc.Get(PublishedIso), CultureInfo.InvariantCulture),
+        UpdatedAt = doc.Get(UpdatedIso) is { } updated ? DateTimeOffset.Parse(updated, CultureInfo.InvariantCulture) : null,
+        Rubric = doc.Get(RubricPath),
+        Tags = doc.GetValues(TagLabel),
+    };
+
+    /// <summary>
+    /// Filter keys of a rubric path "A > B": each level's slug ("b") and each path prefix ("a", "a/b"),
+    /// so that a filter on a parent rubric includes its sub-rubrics.
+    /// </summary>
+    public static IEnumerable<string> RubricKeys(string rubric)
+    {
+        var levels = SplitRubric(rubric).Select(Search.Slug.From).Where(s => s.Length > 0).ToList();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < levels.Count; i++)
+        {
+            keys.Add(levels[i]);
+            keys.Add(string.Join('/', levels.Take(i + 1)));
+        }
+
+        return keys;
+    }
+
+    /// <summary>The key a rubric filter is matched against: a label, a path "A > B", or a slug path "a/b".</summary>
+    public static string RubricFilterKey(string rubric) =>
+        string.Join('/', SplitRubric(rubric).SelectMany(level => level.Split('/')).Select(Search.Slug.From).Where(s => s.Length > 0));
+
+    private static string[] SplitRubric(string rubric) =>
+        rubric.Split(['>', '›', '»'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+}

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Lucene.Net.Index;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+
+namespace InnovationsFr.Search;
+
+/// <summary>A refused corpus record, named by file and line.</summary>
+public sealed record CorpusProblem(string File, int Line, string Message)
+{
+    public override string ToString() => $"{File}:{Line}: {Message}";
+}
+
+/// <summary>Progress of a build, reported now and then.</summary>
+public sealed record BuildProgress(long Articles, long Skipped, long BytesRead, long TotalBytes, TimeSpan Elapsed);
+
+/// <summary>How a build ended.</summary>
+public enum BuildOutcome
+{
+    /// <summary>The new index is live.</summary>
+    Published,
+    /// <summary>Strict mode met a bad record: nothing was published.</summary>
+    RefusedBadRecords,
+    /// <summary>No valid article at all: nothing was published.</summary>
+    NoArticles,
+    /// <summary>Another build holds the index folder.</summary>
+    Busy,
+}
+
+/// <summary>What a build did.</summary>
+public sealed record BuildReport(
+    BuildOutcome Outcome,
+    long Articles,
+    long Skipped,
+    long Bytes,
+    TimeSpan Elapsed,
+    IReadOnlyList<CorpusProblem> Problems,
+    string? Generation)
+{
+    /// <summary>How many problems a report lists (all are counted in <see cref="Skipped"/>).</summary>
+    public const int MaxListedProblems = 1000;
+
+    public double ArticlesPerSecond => Elapsed.TotalSeconds > 0 ? Articles / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>Options of a build.</summary>
+public sealed record BuildOptions
+{
+    /// <summary>Fail on the first bad record instead of skipping it.</summary>
+    public bool Strict { get; init; }
+    /// <summary>Threads that analyse and add documents; parsing runs on its own thread.</summary>
+    public int IndexingThreads { get; init; } = Math.Max(1, Environment.ProcessorCount);
+    public double RamBufferMb { get; init; } = 256;
+}
+
+/// <summary>
+/// Builds a whole index from corpus files into a fresh generation folder, and makes it live only
+/// when it is complete. A build that is interrupted, killed or fails leaves the live index as it was.
+/// </summary>
+public static class IndexBuilder
+{
+    private static readonly TimeSpan ProgressEvery = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<BuildReport> BuildAsync(
+        IndexFolder folder,
+        IReadOnlyList<string> corpusFiles,
+        BuildOptions? options = null,
+        IProgress<BuildProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= new BuildOptions();
+        var clock = Stopwatch.StartNew();
+        foreach (var file in corpusFiles)
+        {
+            if (!File.Exists(file))
+            {
+                throw new FileNotFoundException($"corpus file not found: {file}", file);
+            }
+        }
+
+        using var buildLock = folder.TryLockForBuild();
+        if (buildLock == null)
+        {
+            return new BuildReport(BuildOutcome.Busy, 0, 0, 0, clock.Elapsed, [], null);
+        }
+
+        var previous = folder.CurrentGeneration;
+        var generation = folder.NewGenerationPath();
+        var state = new BuildState(corpusFiles.Sum(f => new FileInfo(f).Length));
+        var published = false;
+        try
+        {
+            using (var directory = FSDirectory.Open(generation))
+            using (var writer = new IndexWriter(directory, WriterConfig(options)))
+            {
+                var channel = Channel.CreateBounded<Article>(new BoundedChannelOptions(2048) { SingleWriter = true });
+                var consumers = Enumerable.Range(0, Math.Max(1, options.IndexingThreads))
+                    .Select(_ => Task.Run(() => AddDocumentsAsync(channel.Reader, writer, state, cancellationToken), cancellationToken))
+                    .ToArray();
+                var refused = false;
+                try
+                {
+                    refused = await ReadCorpusAsync(corpusFiles, options, channel.Writer, state, progress, clock, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    channel.Writer.TryComplete();
+                    await Task.WhenAll(consumers).ConfigureAwait(false);
+                }
+
+                if (refused)
+                {
+                    return state.Report(BuildOutcome.RefusedBadRecords, clock, null);
+                }
+
+                if (state.Articles == 0)
+                {
+                    return state.Report(BuildOutcome.NoArticles, clock, null);
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                writer.ForceMerge(Math.Max(1, (int)(state.Articles / 250_000) + 1));
+                writer.Commit();
+            }
+
+            progress?.Report(state.Progress(clock));
+            folder.Publish(generation);
+            published = true;
+            folder.RemoveOldGenerations(previous);
+            return state.Report(BuildOutcome.Published, clock, generation);
+        }
+        finally
+        {
+            if (!published)
+            {
+                IndexFolder.TryDelete(generation);
+            }
+        }
+    }
+
+    internal static IndexWriterConfig WriterConfig(BuildOptions options) =>
+        new(FrenchAnalysis.Version, IndexAnalyzer.Instance)
+        {
+            OpenMode = OpenMode.CREATE,
+            Similarity = new BM25Similarity(),
+            RAMBufferSizeMB = options.RamBufferMb,
+            MaxThreadStates = Math.Max(1, options.IndexingThreads),
+        };
+
+    private static async Task<bool> ReadCorpusAsync(
+        IReadOnlyList<string> corpusFiles,
+        BuildOptions options,
+        ChannelWriter<Article> output,
+        BuildState state,
+        IProgress<BuildProgress>? progress,
+        Stopwatch clock,
+        CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var lastReport = TimeSpan.Zero;
+        long bytesBefore = 0;
+        foreach (var file in corpusFiles)
+        {
+            using var reader = new CorpusReader(file);
+            foreach (var entry in reader.ReadAll())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var problem = entry.Problem;
+                if (entry.Article is { } article && !ids.Add(article.Id))
+                {
+                    problem = $"duplicate id '{article.Id}' (first occurrence kept)";
+                }
+
+                if (problem != null)
+                {
+                    state.AddProblem(new CorpusProblem(entry.File, entry.Line, problem));
+                    if (options.Strict)
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                await output.WriteAsync(entry.Article!, cancellationToken).ConfigureAwait(false);
+                state.BytesRead = bytesBefore + reader.BytesRead;
+                if (progress != null && clock.Elapsed - lastReport >= ProgressEvery)
+                {
+                    lastReport = clock.Elapsed;
+                    progress.Report(state.Progress(clock));
+                }
+            }
+
+            bytesBefore += reader.TotalBytes;
+            state.BytesRead = bytesBefore;
+        }
+
+        return false;
+    }
+
+    private static async Task AddDocumentsAsync(ChannelReader<Article> input, IndexWriter writer, BuildState state, CancellationToken cancellationToken)
+    {
+        await foreach (var article in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            writer.AddDocument(ArticleDocument.ToDocument(article));
+            state.CountArticle();
+        }
+    }
+
+    private sealed class BuildState(long totalBytes)
+    {
+        private readonly List<CorpusProblem> _problems = [];
+        private long _articles;
+        private long _skipped;
+
+        public long Articles => Interlocked.Read(ref _articles);
+
+        public long BytesRead { get; set; }
+
+        public void CountArticle() => Interlocked.Increment(ref _articles);
+
+        public void AddProblem(CorpusProblem problem)
+        {
+            _skipped++;
+            if (_problems.Count < BuildReport.MaxListedProblems)
+            {
+                _problems.Add(problem);
+            }
+        }
+
+        public BuildProgress Progress(Stopwatch clock) => new(Articles, _skipped, BytesRead, totalBytes, clock.Elapsed);
+
+        public BuildReport Report(BuildOutcome outcome, Stopwatch clock, string? generation) =>
+            new(outcome, Articles, _skipped, BytesRead, clock.Elapsed, _problems.ToArray(), generation);
+    }
+}

@@ -1,0 +1,282 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+
+namespace InnovationsFr.Search;
+
+/// <summary>Thrown when a search arrives before an index is open.</summary>
+public sealed class IndexUnavailableException(string message) : Exception(message);
+
+/// <summary>Numbers about the open index.</summary>
+public sealed record IndexStats(int Articles, string Generation);
+
+/// <summary>
+/// The open index: owns the Lucene directory and searcher manager for the life of the process
+/// (one instance, a DI singleton in the API), and answers searches and article look-ups. Every
+/// search goes through <see cref="WithSearcher{T}"/>, which pairs Acquire with Release.
+/// </summary>
+public sealed class SearchIndex : IDisposable
+{
+    private static readonly Sort DateSort = new(
+        new SortField(ArticleDocument.Published, SortFieldType.INT64, reverse: true),
+        new SortField(ArticleDocument.Id, SortFieldType.STRING));
+
+    private readonly IndexFolder _folder;
+    private readonly ConditionalWeakTable<IndexReader, ReaderFacts> _facts = new();
+    private readonly System.Threading.Lock _openLock = new();
+    private OpenGeneration? _open;
+
+    public SearchIndex(IndexFolder folder)
+    {
+        _folder = folder;
+    }
+
+    public IndexFolder Folder => _folder;
+
+    public bool IsOpen => Volatile.Read(ref _open) != null;
+
+    /// <summary>Opens the live generation named by the folder's CURRENT file (and closes a previously open one).</summary>
+    public void Open()
+    {
+        lock (_openLock)
+        {
+            var generation = _folder.CurrentGeneration
+                ?? throw new IndexUnavailableException($"no index in {_folder.Root}: build one first");
+            var directory = FSDirectory.Open(generation);
+            SearcherManager manager;
+            try
+            {
+                manager = new SearcherManager(directory, new Bm25SearcherFactory());
+            }
+            catch
+            {
+                directory.Dispose();
+                throw;
+            }
+
+            var previous = Interlocked.Exchange(ref _open, new OpenGeneration(generation, directory, manager));
+            previous?.Dispose();
+        }
+    }
+
+    public IndexStats Stats() => WithSearcher((searcher, generation) =>
+        new IndexStats(searcher.IndexReader.NumDocs, Path.GetFileName(generation)));
+
+    /// <summary>Runs a search: top hits, highlighted snippets and tag counts over the whole result set, in one pass.</summary>
+    public SearchPage Search(SearchRequest request)
+    {
+        var clock = Stopwatch.StartNew();
+        var parsed = UserQuery.Parse(request.Query);
+        var textQuery = QueryFactory.Build(parsed);
+        var filter = Filters(request);
+        var size = Math.Clamp(request.Size, 1, SearchRequest.MaxSize);
+        var page = Math.Max(1, request.Page);
+        var depth = Math.Min(page * size, SearchRequest.MaxDepth);
+
+        return WithSearcher((searcher, _) =>
+        {
+            var facts = Facts(searcher.IndexReader);
+            var scored = new RecencyBoostQuery(textQuery ?? new MatchAllDocsQuery(), facts.NewestMillis);
+            var tags = new TagCounter();
+            TopDocs top;
+            long total;
+            if (request.Sort == SearchSort.Date)
+            {
+                var collector = TopFieldCollector.Create(DateSort, Math.Max(1, depth), fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
+                searcher.Search(scored, filter, MultiCollector.Wrap(collector, tags));
+                top = collector.GetTopDocs((page - 1) * size, size);
+                total = collector.TotalHits;
+            }
+            else
+            {
+                var collector = TopScoreDocCollector.Create(Math.Max(1, depth), docsScoredInOrder: false);
+                searcher.Search(scored, filter, MultiCollector.Wrap(collector, tags));
+                top = collector.GetTopDocs((page - 1) * size, size);
+                total = collector.TotalHits;
+            }
+
+            var hits = new List<ArticleHit>(top.ScoreDocs.Length);
+            foreach (var scoreDoc in top.ScoreDocs)
+            {
+                hits.Add(ToHit(searcher.Doc(scoreDoc.Doc), scoreDoc.Score, textQuery, facts));
+            }
+
+            return new SearchPage(
+                total,
+                Math.Round(clock.Elapsed.TotalMilliseconds, 2),
+                page,
+                size,
+                hits,
+                tags.Top(request.TagCountLimit, facts.Labels),
+                parsed.Effective,
+                parsed.Truncated);
+        });
+    }
+
+    /// <summary>An article by id, or null.</summary>
+    public Article? GetArticle(string id) => WithSearcher((searcher, _) =>
+    {
+        var top = searcher.Search(new TermQuery(new Term(ArticleDocument.Id, id)), 1);
+        return top.TotalHits == 0 ? null : ArticleDocument.ToArticle(searcher.Doc(top.ScoreDocs[0].Doc));
+    });
+
+    /// <summary>Borrows the current searcher for one call and always gives it back.</summary>
+    private T WithSearcher<T>(Func<IndexSearcher, string, T> work)
+    {
+        var open = Volatile.Read(ref _open) ?? throw new IndexUnavailableException("the index is not open yet");
+        var searcher = open.Manager.Acquire();
+        try
+        {
+            return work(searcher, open.Generation);
+        }
+        finally
+        {
+            open.Manager.Release(searcher);
+        }
+    }
+
+    private static Filter? Filters(SearchRequest request)
+    {
+        var filters = new BooleanQuery();
+        foreach (var tag in request.Tags)
+        {
+            filters.Add(new TermQuery(new Term(ArticleDocument.Tag, Slug.From(tag))), Occur.MUST);
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.Rubric))
+        {
+            filters.Add(new TermQuery(new Term(ArticleDocument.Rubric, ArticleDocument.RubricFilterKey(request.Rubric))), Occur.MUST);
+        }
+
+        if (request.From != null || request.To != null)
+        {
+            filters.Add(
+                NumericRangeQuery.NewInt64Range(
+                    ArticleDocument.Published,
+                    request.From?.ToUnixTimeMilliseconds(),
+                    request.To?.ToUnixTimeMilliseconds(),
+                    minInclusive: true,
+                    maxInclusive: true),
+                Occur.MUST);
+        }
+
+        return filters.Clauses.Count == 0 ? null : new QueryWrapperFilter(filters);
+    }
+
+    private static ArticleHit ToHit(Lucene.Net.Documents.Document doc, float score, Query? textQuery, ReaderFacts facts)
+    {
+        var title = doc.Get(ArticleDocument.Title);
+        var tags = doc.GetValues(ArticleDocument.TagLabel)
+            .Select(label => Slug.From(label))
+            .Distinct(StringComparer.Ordinal)
+            .Select(slug => facts.Labels.GetValueOrDefault(slug, slug))
+            .ToList();
+        return new ArticleHit(
+            doc.Get(ArticleDocument.Id),
+            doc.Get(ArticleDocument.Slug),
+            doc.Get(ArticleDocument.Url),
+            title,
+            Snippets.Title(textQuery, title),
+            Snippets.Body(textQuery, doc.Get(ArticleDocument.Summary), doc.Get(ArticleDocument.Body) ?? ""),
+            DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), System.Globalization.CultureInfo.InvariantCulture),
+            doc.Get(ArticleDocument.RubricPath),
+            tags,
+            float.IsNaN(score) ? 0 : score);
+    }
+
+    private ReaderFacts Facts(IndexReader reader) => _facts.GetValue(reader, ReaderFacts.Read);
+
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _open, null)?.Dispose();
+    }
+
+    private sealed record OpenGeneration(string Generation, Lucene.Net.Store.Directory Directory, SearcherManager Manager) : IDisposable
+    {
+        public void Dispose()
+        {
+            Manager.Dispose();
+            Directory.Dispose();
+        }
+    }
+
+    private sealed class Bm25SearcherFactory : SearcherFactory
+    {
+        public override IndexSearcher NewSearcher(IndexReader reader) =>
+            new(reader) { Similarity = new BM25Similarity() };
+    }
+
+    /// <summary>What is computed once per reader: the newest publication date and the display label of each tag.</summary>
+    private sealed class ReaderFacts
+    {
+        public required long NewestMillis { get; init; }
+        public required IReadOnlyDictionary<string, string> Labels { get; init; }
+
+        public static ReaderFacts Read(IndexReader reader)
+        {
+            long newest = long.MinValue;
+            foreach (var leaf in reader.Leaves)
+            {
+                var values = leaf.AtomicReader.GetNumericDocValues(ArticleDocument.Published);
+                var live = leaf.AtomicReader.LiveDocs;
+                if (values == null)
+                {
+                    continue;
+                }
+
+                for (var doc = 0; doc < leaf.AtomicReader.MaxDoc; doc++)
+                {
+                    if (live == null || live.Get(doc))
+                    {
+                        newest = Math.Max(newest, values.Get(doc));
+                    }
+                }
+            }
+
+            return new ReaderFacts
+            {
+                NewestMillis = newest == long.MinValue ? 0 : newest,
+                Labels = ElectLabels(reader),
+            };
+        }
+
+        /// <summary>
+        /// Each slug's display label is its most frequent spelling; on a tie, the one with more
+        /// accented and capital letters (editors' careful spelling), then the first in order.
+        /// </summary>
+        private static Dictionary<string, string> ElectLabels(IndexReader reader)
+        {
+            var best = new Dictionary<string, (string Label, int Count)>(StringComparer.Ordinal);
+            var terms = MultiFields.GetTerms(reader, ArticleDocument.TagVariant);
+            if (terms != null)
+            {
+                var iterator = terms.GetEnumerator();
+                while (iterator.MoveNext())
+                {
+                    var text = iterator.Term.Utf8ToString();
+                    var split = text.IndexOf(ArticleDocument.VariantSeparator, StringComparison.Ordinal);
+                    if (split <= 0)
+                    {
+                        continue;
+                    }
+
+                    var slug = text[..split];
+                    var label = text[(split + 1)..];
+                    var count = iterator.DocFreq;
+                    if (!best.TryGetValue(slug, out var current) || count > current.Count ||
+                        (count == current.Count && Care(label) > Care(current.Label)))
+                    {
+                        best[slug] = (label, count);
+                    }
+                }
+            }
+
+            return best.ToDictionary(kv => kv.Key, kv => kv.Value.Label, StringComparer.Ordinal);
+        }
+
+        private static int Care(string label) => label.Count(c => c > 127 || char.IsUpper(c));
+    }
+}

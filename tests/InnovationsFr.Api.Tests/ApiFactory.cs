@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace InnovationsFr.Api.Tests;
+
+/// <summary>
+/// The real API over a real index, built at start-up (as in production) from the shipped corpus
+/// into a temporary folder.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>
+{
+    private readonly string _indexPath = Path.Combine(Path.GetTempPath(), "ifr-api-tests", Guid.NewGuid().ToString("N"));
+
+    public static string ShippedCorpus => Path.Combine(RepositoryRoot(), "corpus", "articles.jsonl");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Search:IndexPath", _indexPath);
+        builder.UseSetting("Search:CorpusPath", ShippedCorpus);
+    }
+
+    /// <summary>A client once the index is open (the first build runs in the background).</summary>
+    public async Task<HttpClient> ReadyClientAsync()
+    {
+        var client = CreateClient();
+        for (var i = 0; i < 300; i++)
+        {
+            if ((await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
+            {
+                return client;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("the index did not open within 30 s");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "InnovationsFr.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(_indexPath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
