@@ -1,6 +1,5 @@
 using System.Reflection;
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.CharFilters;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.Fr;
 using Lucene.Net.Analysis.Miscellaneous;
@@ -13,7 +12,7 @@ namespace InnovationsFr.Search;
 
 /// <summary>
 /// The one place that builds the French analysis chain. Index and query time share it:
-/// known compounds joined → standard tokenizer → lower case → elision (l' d' qu' … with ' or ’)
+/// standard tokenizer → lower case → known compounds joined (start-up → startup) → elision (l' d' qu' … with ' or ’)
 /// → French stop words → accent and ligature folding → French light stemming. The "exact" chain
 /// stops before folding and stemming, so that the exact written form can score on its own field.
 /// </summary>
@@ -21,7 +20,7 @@ public static class FrenchAnalysis
 {
     internal const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
-    private static readonly NormalizeCharMap Compounds = LoadCompounds();
+    private static readonly Dictionary<string, (string Second, string Joined)[]> Compounds = LoadCompounds();
 
     /// <summary>French stop words: Lucene's list, plus "a" and "à", which it lacks and which are the commonest words of French.</summary>
     internal static readonly CharArraySet StopWords = BuildStopWords();
@@ -81,56 +80,21 @@ public static class FrenchAnalysis
         return set.AsReadOnly();
     }
 
-    private static NormalizeCharMap LoadCompounds()
+    private static Dictionary<string, (string Second, string Joined)[]> LoadCompounds()
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("compounds.txt")
             ?? throw new InvalidOperationException("compounds.txt is not embedded in the engine");
         using var reader = new StreamReader(stream);
-        var builder = new NormalizeCharMap.Builder();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        string? line;
-        while ((line = reader.ReadLine()) != null)
-        {
-            line = line.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var parts = line.Split("=>", 2, StringSplitOptions.TrimEntries);
-            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
-            {
-                throw new InvalidOperationException($"compounds.txt: bad line '{line}'");
-            }
-
-            foreach (var (from, to) in CaseVariants(parts[0], parts[1]))
-            {
-                if (seen.Add(from))
-                {
-                    builder.Add(from, to);
-                }
-            }
-        }
-
-        return builder.Build();
-    }
-
-    private static IEnumerable<(string, string)> CaseVariants(string from, string to)
-    {
-        yield return (from, to);
-        yield return (char.ToUpperInvariant(from[0]) + from[1..], char.ToUpperInvariant(to[0]) + to[1..]);
-        yield return (from.ToUpperInvariant(), to.ToUpperInvariant());
+        return CompoundJoinFilter.Load(reader);
     }
 
     private sealed class FrenchAnalyzerChain(bool stem) : Analyzer
     {
-        protected override TextReader InitReader(string fieldName, TextReader reader) =>
-            new MappingCharFilter(Compounds, reader);
-
         protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
         {
             var tokenizer = new StandardTokenizer(Version, reader);
             TokenStream stream = new LowerCaseFilter(Version, tokenizer);
+            stream = new CompoundJoinFilter(stream, Compounds);
             // Elision after lower-casing so that "L'" and "QU’" go too; the filter knows both apostrophes.
             stream = new ElisionFilter(stream, FrenchAnalyzer.DEFAULT_ARTICLES);
             stream = new StopFilter(Version, stream, StopWords);

@@ -8,7 +8,7 @@ namespace InnovationsFr.Search;
 public static partial class HtmlText
 {
     /// <summary>True when the text holds at least one HTML tag, comment or entity.</summary>
-    public static bool LooksLikeHtml(string text) => TagOrEntity().IsMatch(text);
+    public static bool LooksLikeHtml(string text) => text.AsSpan().IndexOfAny('<', '&') >= 0 && TagOrEntity().IsMatch(text);
 
     /// <summary>
     /// Plain text of a body: scripts, styles and comments dropped, block elements turned into line
@@ -36,6 +36,11 @@ public static partial class HtmlText
 
     private static string FoldSpaces(string text)
     {
+        if (!NeedsFolding(text))
+        {
+            return text;
+        }
+
         var sb = new StringBuilder(text.Length);
         var pendingSpace = false;
         var pendingBreak = false;
@@ -62,6 +67,33 @@ public static partial class HtmlText
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>True when <see cref="FoldSpaces"/> would change the text: edge or repeated white space, tabs, control characters.</summary>
+    private static bool NeedsFolding(string text)
+    {
+        if (text.Length == 0 || char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
+        {
+            return true;
+        }
+
+        for (var i = 1; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is ' ' or '\n')
+            {
+                if (char.IsWhiteSpace(text[i - 1]))
+                {
+                    return true;
+                }
+            }
+            else if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [GeneratedRegex(@"<[a-zA-Z/!][^<>]*>|&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,10});")]

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Globalization;
+using InnovationsFr.Bench;
+
+// One command: generate N articles, build the index, measure build throughput, index size and
+// search latency (in-process, HTTP at concurrency 1 and 8), beside a bare Lucene.Net loop.
+var options = BenchOptions.Parse(args);
+Directory.CreateDirectory(options.OutDir);
+var table = new ResultTable(options);
+
+var corpus = Path.Combine(options.OutDir, $"corpus-{options.Count}-seed{options.Seed}.jsonl");
+if (!File.Exists(corpus))
+{
+    Console.WriteLine($"generating {options.Count} articles into {corpus}");
+    var clock = Stopwatch.StartNew();
+    using (var stream = File.Create(corpus + ".partial"))
+    {
+        new InnovationsFr.Indexer.CorpusGenerator(options.Seed).Write(stream, options.Count);
+    }
+
+    File.Move(corpus + ".partial", corpus, overwrite: true);
+    Console.WriteLine($"generated in {clock.Elapsed.TotalSeconds:F1} s");
+}
+
+var queries = BenchQuery.Load(options.QueriesPath);
+var bytes = new FileInfo(corpus).Length;
+table.Corpus(options.Count, bytes);
+
+var product = await ProductRun.BuildAsync(corpus, Path.Combine(options.OutDir, "index-" + options.Count), options.Threads);
+table.Build("product (IndexBuilder)", product.Seconds, options.Count, bytes, product.IndexBytes);
+var bare = BareLucene.Build(corpus, Path.Combine(options.OutDir, "bare-" + options.Count), options.Threads);
+table.Build("bare Lucene.Net loop", bare.Seconds, options.Count, bytes, bare.IndexBytes);
+
+table.Latency("product in-process, c=1", product.SearchLatencies(queries, options.Passes), 0);
+table.Latency("bare Lucene.Net, c=1", bare.SearchLatencies(queries, options.Passes), 0);
+product.Dispose();
+bare.Dispose();
+
+if (!options.SkipHttp)
+{
+    await using var server = await ApiServer.StartAsync(options.RepoRoot, product.IndexRoot);
+    foreach (var concurrency in new[] { 1, 8 })
+    {
+        var (latencies, errors) = await server.LoadAsync(queries, concurrency, options.HttpRequests);
+        table.Latency($"HTTP /api/search, c={concurrency}", latencies, errors);
+    }
+}
+
+var report = table.Render();
+Console.WriteLine(report);
+var file = Path.Combine(options.OutDir, $"results-{options.Count}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture)}.md");
+File.WriteAllText(file, report);
+Console.WriteLine($"written to {file}");

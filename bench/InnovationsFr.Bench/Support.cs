@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using InnovationsFr.Search;
+
+namespace InnovationsFr.Bench;
+
+internal sealed record BenchOptions(long Count, int Seed, string OutDir, string QueriesPath, string RepoRoot, int Passes, int HttpRequests, int Threads, bool SkipHttp)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        string? Get(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
+        var root = FindRoot();
+        return new BenchOptions(
+            long.Parse(Get("count") ?? "100000", CultureInfo.InvariantCulture),
+            int.Parse(Get("seed") ?? "42", CultureInfo.InvariantCulture),
+            Path.GetFullPath(Get("out") ?? Path.Combine(root, "bench", "out")),
+            Get("queries") ?? Path.Combine(root, "bench", "queries.tsv"),
+            root,
+            int.Parse(Get("passes") ?? "3", CultureInfo.InvariantCulture),
+            int.Parse(Get("http-requests") ?? "3000", CultureInfo.InvariantCulture),
+            int.Parse(Get("threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            args.Contains("--no-http"));
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "InnovationsFr.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("run the benchmark from inside the repository");
+    }
+}
+
+/// <summary>A benchmark query: words, optionally with a tag filter.</summary>
+internal sealed record BenchQuery(string Text, string? Tag)
+{
+    public static IReadOnlyList<BenchQuery> Load(string path) => File.ReadLines(path)
+        .Where(l => l.Length > 0 && !l.StartsWith('#'))
+        .Select(l => l.Split('\t'))
+        .Select(p => new BenchQuery(p[0], p.Length > 1 && p[1].Length > 0 ? p[1] : null))
+        .ToList();
+}
+
+internal static class Stats
+{
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    public static long DirectorySize(string path) =>
+        new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+}
+
+/// <summary>The product's own path: IndexBuilder, then SearchIndex.Search.</summary>
+internal sealed class ProductRun : IDisposable
+{
+    private readonly SearchIndex _index;
+
+    private ProductRun(string root, double seconds, SearchIndex index)
+    {
+        IndexRoot = root;
+        Seconds = seconds;
+        _index = index;
+        IndexBytes = Stats.DirectorySize(index.Folder.CurrentGeneration!);
+    }
+
+    public string IndexRoot { get; }
+
+    public double Seconds { get; }
+
+    public long IndexBytes { get; }
+
+    public static async Task<ProductRun> BuildAsync(string corpus, string root, int threads)
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        Console.WriteLine("building with the product's IndexBuilder…");
+        var folder = new IndexFolder(root);
+        var report = await IndexBuilder.BuildAsync(folder, [corpus], new BuildOptions { IndexingThreads = threads });
+        Console.WriteLine($"  {report.Outcome}: {report.Articles} articles in {report.Elapsed.TotalSeconds:F1} s");
+        var index = new SearchIndex(folder);
+        index.Open();
+        return new ProductRun(root, report.Elapsed.TotalSeconds, index);
+    }
+
+    public List<double> SearchLatencies(IReadOnlyList<BenchQuery> queries, int passes)
+    {
+        foreach (var q in queries)
+        {
+            Run(q);
+        }
+
+        var latencies = new List<double>(queries.Count * passes);
+        for (var p = 0; p < passes; p++)
+        {
+            foreach (var q in queries)
+            {
+                var clock = Stopwatch.StartNew();
+                Run(q);
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        return latencies;
+    }
+
+    private void Run(BenchQuery q) =>
+        _index.Search(new SearchRequest { Query = q.Text, Tags = q.Tag == null ? [] : [q.Tag], Size = 10 });
+
+    public void Dispose() => _index.Dispose();
+}
+
+/// <summary>The API as a real process on loopback, driven by HttpClient.</summary>
+internal sealed class ApiServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _client;
+
+    private ApiServer(Process process, HttpClient client)
+    {
+        _process = process;
+        _client = client;
+    }
+
+    public static async Task<ApiServer> StartAsync(string repoRoot, string indexRoot)
+    {
+        var dll = Path.Combine(repoRoot, "src", "InnovationsFr.Api", "bin", "Release", "net10.0", "InnovationsFr.Api.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("build the API in Release first (bench/run.sh does)", dll);
+        }
+
+        const string url = "http://127.0.0.1:5199";
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Search__IndexPath"] = indexRoot;
+        start.Environment["Search__BuildIfMissing"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(url) };
+        for (var i = 0; i < 200; i++)
+        {
+            try
+            {
+                if ((await client.GetAsync(new Uri("/health", UriKind.Relative))).StatusCode == HttpStatusCode.OK)
+                {
+                    return new ApiServer(process, client);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException("the API did not become ready");
+    }
+
+    public async Task<(List<double> Latencies, int Errors)> LoadAsync(IReadOnlyList<BenchQuery> queries, int concurrency, int requests)
+    {
+        var urls = queries.Select(q => "/api/search?q=" + Uri.EscapeDataString(q.Text) + (q.Tag == null ? "" : "&tag=" + Uri.EscapeDataString(q.Tag))).ToArray();
+        foreach (var url in urls)
+        {
+            await _client.GetAsync(new Uri(url, UriKind.Relative));
+        }
+
+        var latencies = new List<double>(requests);
+        var errors = 0;
+        var next = -1;
+        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests)
+            {
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    using var response = await _client.GetAsync(new Uri(urls[i % urls.Length], UriKind.Relative));
+                    await response.Content.ReadAsByteArrayAsync();
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                lock (latencies)
+                {
+                    latencies.Add(clock.Elapsed.TotalMilliseconds);
+                }
+            }
+        });
+        await Task.WhenAll(workers);
+        return (latencies, errors);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
+
+internal sealed class ResultTable(BenchOptions options)
+{
+    private readonly StringBuilder _build = new();
+    private readonly StringBuilder _search = new();
+    private string _corpus = "";
+    private double _bareBuild;
+    private double _productBuild;
+    private double _bareP50;
+
+    public void Corpus(long count, long bytes) =>
+        _corpus = string.Create(CultureInfo.InvariantCulture, $"{count:N0} generated articles (seed {options.Seed}), {bytes / 1048576d:F0} MB of JSON lines");
+
+    public void Build(string name, double seconds, long count, long bytes, long indexBytes)
+    {
+        if (name.StartsWith("bare", StringComparison.Ordinal))
+        {
+            _bareBuild = count / seconds;
+        }
+        else
+        {
+            _productBuild = count / seconds;
+        }
+
+        _build.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {seconds:F1} | {count / seconds:N0} | {bytes / 1048576d / seconds:F1} | {indexBytes / 1048576d:F0} |"));
+    }
+
+    public void Latency(string name, List<double> latencies, int errors)
+    {
+        latencies.Sort();
+        var p50 = Stats.Percentile(latencies, 50);
+        if (name.StartsWith("bare", StringComparison.Ordinal))
+        {
+            _bareP50 = p50;
+        }
+
+        _search.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {latencies.Count} | {p50:F2} | {Stats.Percentile(latencies, 95):F2} | {Stats.Percentile(latencies, 99):F2} | {errors} |"));
+    }
+
+    public string Render() => string.Create(CultureInfo.InvariantCulture, $"""
+        ## Benchmark — {_corpus}
+        Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824d:F0} GiB; {DateTime.UtcNow:yyyy-MM-dd}; {options.Threads} indexing threads.
+
+        | build | seconds | articles/s | MB/s | index MB |
+        |---|---|---|---|---|
+        {_build}
+        Product / bare build throughput: {(_bareBuild > 0 ? _productBuild / _bareBuild : double.NaN):F2}×
+
+        | search (top 10, tag counts, snippets) | queries | p50 ms | p95 ms | p99 ms | errors |
+        |---|---|---|---|---|---|
+        {_search}
+        Bare loop p50 {_bareP50:F2} ms (ids from stored fields, no snippets, no tag counts).
+        """);
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using InnovationsFr.Search;
+
+namespace InnovationsFr.Indexer;
+
+/// <summary>Exit codes of the indexer, as documented in the README.</summary>
+internal static class ExitCode
+{
+    public const int Ok = 0;
+    public const int Refused = 1;
+    public const int Usage = 2;
+    public const int IoError = 3;
+    public const int Busy = 4;
+    public const int Interrupted = 130;
+}
+
+internal static class Cli
+{
+    public const string Usage = """
+        Usage:
+          InnovationsFr.Indexer build --corpus FILE [--corpus FILE ...] --index DIR [--strict] [--threads N]
+              Build a new index from JSON-lines corpus files and make it live when complete.
+              Bad records are reported by file and line and skipped; with --strict the build stops
+              at the first one and the live index is left untouched.
+          InnovationsFr.Indexer generate --count N [--seed S] --out FILE
+              Write N synthetic French articles (deterministic for a seed; default seed 42).
+
+        Exit codes: 0 done; 1 refused (bad record with --strict, or no valid article);
+        2 usage error; 3 file error; 4 another build holds the index; 130 interrupted.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            output.WriteLine(Usage);
+            return args.Length == 0 ? ExitCode.Usage : ExitCode.Ok;
+        }
+
+        Arguments parsed;
+        try
+        {
+            parsed = Arguments.Parse(args.Skip(1), flags: new HashSet<string>(StringComparer.Ordinal) { "strict" });
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            error.WriteLine(Usage);
+            return ExitCode.Usage;
+        }
+
+        try
+        {
+            return args[0] switch
+            {
+                "build" => await BuildAsync(parsed, output, error, cancellationToken),
+                "generate" => Generate(parsed, output, error),
+                _ => UsageError(error, $"unknown command '{args[0]}'"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            return UsageError(error, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("interrupted: nothing was published, the live index is unchanged");
+            return ExitCode.Interrupted;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCode.IoError;
+        }
+    }
+
+    private static int UsageError(TextWriter error, string message)
+    {
+        error.WriteLine($"error: {message}");
+        error.WriteLine(Usage);
+        return ExitCode.Usage;
+    }
+
+    private static async Task<int> BuildAsync(Arguments args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var corpus = args.All("corpus");
+        if (corpus.Count == 0)
+        {
+            throw new ArgumentException("build needs at least one --corpus FILE");
+        }
+
+        var index = args.One("index") ?? throw new ArgumentException("build needs --index DIR");
+        var options = new BuildOptions
+        {
+            Strict = args.Has("strict"),
+            IndexingThreads = args.Int("threads") ?? new BuildOptions().IndexingThreads,
+        };
+        var progress = new ProgressPrinter(output, Console.IsOutputRedirected || output != Console.Out);
+        var report = await IndexBuilder.BuildAsync(new IndexFolder(index), corpus, options, progress, cancellationToken);
+        progress.Done();
+
+        foreach (var problem in report.Problems)
+        {
+            error.WriteLine($"{problem.File}:{problem.Line}: {problem.Message}");
+        }
+
+        if (report.Skipped > report.Problems.Count)
+        {
+            error.WriteLine($"… and {report.Skipped - report.Problems.Count} more bad records");
+        }
+
+        var mb = report.Bytes / 1024d / 1024d;
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"{report.Outcome}: {report.Articles} articles indexed, {report.Skipped} skipped, {mb:F1} MB read in {report.Elapsed.TotalSeconds:F1} s ({report.ArticlesPerSecond:F0} articles/s, {mb / Math.Max(report.Elapsed.TotalSeconds, 1e-9):F1} MB/s)");
+        switch (report.Outcome)
+        {
+            case BuildOutcome.Published:
+                output.WriteLine(summary);
+                output.WriteLine($"live index: {report.Generation}");
+                return ExitCode.Ok;
+            case BuildOutcome.RefusedBadRecords:
+                error.WriteLine(summary);
+                error.WriteLine("refused (--strict): the live index is unchanged");
+                return ExitCode.Refused;
+            case BuildOutcome.NoArticles:
+                error.WriteLine(summary);
+                error.WriteLine("no valid article: the live index is unchanged");
+                return ExitCode.Refused;
+            default:
+                error.WriteLine($"another build is running on {index}: try again when it has finished");
+                return ExitCode.Busy;
+        }
+    }
+
+    private static int Generate(Arguments args, TextWriter output, TextWriter error)
+    {
+        var count = args.Long("count") ?? throw new ArgumentException("generate needs --count N");
+        if (count < 0)
+        {
+            throw new ArgumentException("--count must be 0 or more");
+        }
+
+        var seed = args.Int("seed") ?? 42;
+        var path = args.One("out") ?? throw new ArgumentException("generate needs --out FILE");
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory != null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var temp = path + ".partial";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            new CorpusGenerator(seed).Write(stream, count, done => error.WriteLine($"generated {done} / {count}"));
+        }
+
+        File.Move(temp, path, overwrite: true);
+        output.WriteLine($"generated {count} articles (seed {seed}) into {path}");
+        return ExitCode.Ok;
+    }
+}
+
+/// <summary>Options in the form --name value, repeatable, plus bare flags.</summary>
+internal sealed class Arguments
+{
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+
+    public static Arguments Parse(IEnumerable<string> args, IReadOnlySet<string> flags)
+    {
+        var parsed = new Arguments();
+        using var e = args.GetEnumerator();
+        while (e.MoveNext())
+        {
+            var arg = e.Current;
+            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            {
+                throw new ArgumentException($"unexpected argument '{arg}'");
+            }
+
+            var name = arg[2..];
+            if (flags.Contains(name))
+            {
+                parsed._flags.Add(name);
+                continue;
+            }
+
+            if (!e.MoveNext())
+            {
+                throw new ArgumentException($"--{name} needs a value");
+            }
+
+            if (!parsed._values.TryGetValue(name, out var list))
+            {
+                parsed._values[name] = list = [];
+            }
+
+            list.Add(e.Current);
+        }
+
+        return parsed;
+    }
+
+    public bool Has(string flag) => _flags.Contains(flag);
+
+    public IReadOnlyList<string> All(string name) => _values.TryGetValue(name, out var list) ? list : [];
+
+    public string? One(string name) => All(name) switch
+    {
+        [] => null,
+        [var one] => one,
+        _ => throw new ArgumentException($"--{name} is given more than once"),
+    };
+
+    public int? Int(string name) => One(name) is { } s
+        ? int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new ArgumentException($"--{name} must be a positive whole number, not '{s}'")
+        : null;
+
+    public long? Long(string name) => One(name) is { } s
+        ? long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"--{name} must be a whole number, not '{s}'")
+        : null;
+}
