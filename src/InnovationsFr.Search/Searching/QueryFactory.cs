@@ -27,6 +27,18 @@ internal static class QueryFactory
         (ArticleDocument.TextExact, 0.3f),
     ];
 
+    /// <summary>The stems a reader is looking for (excluded words left out): what snippets mark.</summary>
+    public static HashSet<string> HighlightTerms(UserQuery query)
+    {
+        var terms = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in query.Parts.Where(p => !p.Excluded))
+        {
+            terms.UnionWith(FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, part.Text));
+        }
+
+        return terms;
+    }
+
     /// <summary>The text query, or null when the reader's query holds no searchable word (then every article matches).</summary>
     public static Query? Build(UserQuery query)
     {

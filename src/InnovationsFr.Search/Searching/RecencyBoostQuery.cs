@@ -19,17 +19,24 @@ internal sealed class RecencyBoostQuery(Query inner, long newestMillis) : Custom
     private const double MillisPerDay = 86_400_000d;
 
     protected override CustomScoreProvider GetCustomScoreProvider(AtomicReaderContext context) =>
-        new Provider(context, context.AtomicReader.GetNumericDocValues(ArticleDocument.Published), newestMillis);
+        new Provider(context, SegmentCache.For(context.AtomicReader).Days, SegmentCache.Day(newestMillis));
+
+    /// <summary>The factor by whole days of age, computed once: Math.Pow per matching document showed in profiles.</summary>
+    internal static float FactorByDays(int ageDays) => ageDays < 0 ? ByAgeDays[0] : ageDays < ByAgeDays.Length ? ByAgeDays[ageDays] : 1f;
+
+    private static readonly float[] ByAgeDays = Enumerable.Range(0, 20 * 365)
+        .Select(days => 1f + (float)(MaxBoost * Math.Pow(2, -days / HalfLifeDays)))
+        .ToArray();
 
     public static float Factor(long publishedMillis, long newestMillis)
     {
-        var ageDays = Math.Max(0, (newestMillis - publishedMillis) / MillisPerDay);
-        return 1f + (float)(MaxBoost * Math.Pow(2, -ageDays / HalfLifeDays));
+        var ageDays = (long)Math.Max(0, (newestMillis - publishedMillis) / MillisPerDay);
+        return ageDays < ByAgeDays.Length ? ByAgeDays[ageDays] : 1f;
     }
 
-    private sealed class Provider(AtomicReaderContext context, NumericDocValues? published, long newest) : CustomScoreProvider(context)
+    private sealed class Provider(AtomicReaderContext context, int[] days, int newestDay) : CustomScoreProvider(context)
     {
         public override float CustomScore(int doc, float subQueryScore, float valSrcScore) =>
-            published == null ? subQueryScore : subQueryScore * Factor(published.Get(doc), newest);
+            subQueryScore * FactorByDays(newestDay - days[doc]);
     }
 }

@@ -71,6 +71,7 @@ public sealed class SearchIndex : IDisposable
         var clock = Stopwatch.StartNew();
         var parsed = UserQuery.Parse(request.Query);
         var textQuery = QueryFactory.Build(parsed);
+        var highlight = QueryFactory.HighlightTerms(parsed);
         var filter = Filters(request);
         var size = Math.Clamp(request.Size, 1, SearchRequest.MaxSize);
         var page = Math.Max(1, request.Page);
@@ -101,7 +102,7 @@ public sealed class SearchIndex : IDisposable
             var hits = new List<ArticleHit>(top.ScoreDocs.Length);
             foreach (var scoreDoc in top.ScoreDocs)
             {
-                hits.Add(ToHit(searcher.Doc(scoreDoc.Doc), scoreDoc.Score, textQuery, facts));
+                hits.Add(ToHit(searcher.Doc(scoreDoc.Doc), scoreDoc.Score, highlight, facts));
             }
 
             return new SearchPage(
@@ -166,7 +167,7 @@ public sealed class SearchIndex : IDisposable
         return filters.Clauses.Count == 0 ? null : new QueryWrapperFilter(filters);
     }
 
-    private static ArticleHit ToHit(Lucene.Net.Documents.Document doc, float score, Query? textQuery, ReaderFacts facts)
+    private static ArticleHit ToHit(Lucene.Net.Documents.Document doc, float score, IReadOnlySet<string> highlight, ReaderFacts facts)
     {
         var title = doc.Get(ArticleDocument.Title);
         var tags = doc.GetValues(ArticleDocument.TagLabel)
@@ -179,8 +180,8 @@ public sealed class SearchIndex : IDisposable
             doc.Get(ArticleDocument.Slug),
             doc.Get(ArticleDocument.Url),
             title,
-            Snippets.Title(textQuery, title),
-            Snippets.Body(textQuery, doc.Get(ArticleDocument.Summary), doc.Get(ArticleDocument.Body) ?? ""),
+            Snippets.Title(highlight, title),
+            Snippets.Body(highlight, doc.Get(ArticleDocument.Summary), doc.Get(ArticleDocument.Body) ?? ""),
             DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), System.Globalization.CultureInfo.InvariantCulture),
             doc.Get(ArticleDocument.RubricPath),
             tags,
@@ -217,28 +218,23 @@ public sealed class SearchIndex : IDisposable
 
         public static ReaderFacts Read(IndexReader reader)
         {
-            long newest = long.MinValue;
+            var newest = int.MinValue;
             foreach (var leaf in reader.Leaves)
             {
-                var values = leaf.AtomicReader.GetNumericDocValues(ArticleDocument.Published);
+                var days = SegmentCache.For(leaf.AtomicReader).Days;
                 var live = leaf.AtomicReader.LiveDocs;
-                if (values == null)
-                {
-                    continue;
-                }
-
-                for (var doc = 0; doc < leaf.AtomicReader.MaxDoc; doc++)
+                for (var doc = 0; doc < days.Length; doc++)
                 {
                     if (live == null || live.Get(doc))
                     {
-                        newest = Math.Max(newest, values.Get(doc));
+                        newest = Math.Max(newest, days[doc]);
                     }
                 }
             }
 
             return new ReaderFacts
             {
-                NewestMillis = newest == long.MinValue ? 0 : newest,
+                NewestMillis = newest == int.MinValue ? 0 : newest * 86_400_000L,
                 Labels = ElectLabels(reader),
             };
         }

@@ -5,14 +5,16 @@ using Lucene.Net.Util;
 namespace InnovationsFr.Search;
 
 /// <summary>
-/// Counts the tags of every collected document from the "tag" sorted-set doc values, in the same
-/// pass as the top hits. Counts per segment ordinal (an array increment per tag of a hit), and
-/// turns ordinals into slugs once per segment, only for ordinals that were seen.
+/// Counts the tags of every collected document, in the same pass as the top hits: an array
+/// increment per tag of a hit, on the segment's ordinals (<see cref="SegmentCache"/>); ordinals
+/// become slugs once per segment, only for those that were seen.
 /// </summary>
 internal sealed class TagCounter : ICollector
 {
     private readonly Dictionary<string, int> _totals = new(StringComparer.Ordinal);
-    private SortedSetDocValues? _values;
+    private AtomicReader? _reader;
+    private int[] _starts = [];
+    private int[] _ords = [];
     private int[] _segmentCounts = [];
 
     public bool AcceptsDocsOutOfOrder => true;
@@ -24,22 +26,20 @@ internal sealed class TagCounter : ICollector
     public void SetNextReader(AtomicReaderContext context)
     {
         FlushSegment();
-        _values = context.AtomicReader.GetSortedSetDocValues(ArticleDocument.Tag);
-        _segmentCounts = _values == null ? [] : new int[_values.ValueCount];
+        var cache = SegmentCache.For(context.AtomicReader);
+        _reader = context.AtomicReader;
+        _starts = cache.TagStarts;
+        _ords = cache.TagOrds;
+        _segmentCounts = new int[cache.TagValueCount];
     }
 
     public void Collect(int doc)
     {
-        if (_values == null)
+        var counts = _segmentCounts;
+        var ords = _ords;
+        for (int i = _starts[doc], end = _starts[doc + 1]; i < end; i++)
         {
-            return;
-        }
-
-        _values.SetDocument(doc);
-        long ord;
-        while ((ord = _values.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
-        {
-            _segmentCounts[ord]++;
+            counts[ords[i]]++;
         }
     }
 
@@ -57,11 +57,13 @@ internal sealed class TagCounter : ICollector
 
     private void FlushSegment()
     {
-        if (_values == null)
+        if (_reader == null)
         {
             return;
         }
 
+        // A fresh doc-values instance: LookupOrd is not safe to share between threads.
+        var values = _reader.GetSortedSetDocValues(ArticleDocument.Tag);
         var term = new BytesRef();
         for (var ord = 0; ord < _segmentCounts.Length; ord++)
         {
@@ -70,12 +72,12 @@ internal sealed class TagCounter : ICollector
                 continue;
             }
 
-            _values.LookupOrd(ord, term);
+            values!.LookupOrd(ord, term);
             var slug = term.Utf8ToString();
             _totals[slug] = _totals.GetValueOrDefault(slug) + _segmentCounts[ord];
         }
 
-        _values = null;
+        _reader = null;
         _segmentCounts = [];
     }
 }
