@@ -3,7 +3,7 @@ using Lucene.Net.Analysis.Miscellaneous;
 
 namespace InnovationsFr.Search;
 
-/// <summary>The per-field analyzer of the index: the exact chain on the *_exact fields, the stemmed chain everywhere else.</summary>
+/// <summary>The per-field analyzer of the index: the exact chain on the exact-form field, the stemmed chain everywhere else.</summary>
 internal static class IndexAnalyzer
 {
     public static readonly Analyzer Instance = new PerFieldAnalyzerWrapper(
@@ -11,6 +11,5 @@ internal static class IndexAnalyzer
         new Dictionary<string, Analyzer>
         {
             [ArticleDocument.TitleExact] = FrenchAnalysis.Exact,
-            [ArticleDocument.TextExact] = FrenchAnalysis.Exact,
         });
 }

@@ -34,6 +34,10 @@ public static partial class HtmlText
         return FoldSpaces(text);
     }
 
+    /// <summary>
+    /// Folds white space: a run holding two or more line breaks becomes a paragraph break "\n\n",
+    /// one line break stays "\n", any other run one space; control characters count as space.
+    /// </summary>
     private static string FoldSpaces(string text)
     {
         if (!NeedsFolding(text))
@@ -42,26 +46,27 @@ public static partial class HtmlText
         }
 
         var sb = new StringBuilder(text.Length);
-        var pendingSpace = false;
-        var pendingBreak = false;
+        var spaces = 0;
+        var breaks = 0;
         foreach (var c in text)
         {
-            if (c == '\n' || c == '\r')
+            if (c is '\n' or '\r' or '\u2028' or '\u2029')
             {
-                pendingBreak = true;
+                breaks += c == '\r' ? 0 : 1;
+                spaces++;
             }
             else if (char.IsWhiteSpace(c) || char.IsControl(c))
             {
-                pendingSpace = true;
+                spaces++;
             }
             else
             {
-                if (sb.Length > 0 && (pendingBreak || pendingSpace))
+                if (sb.Length > 0 && spaces > 0)
                 {
-                    sb.Append(pendingBreak ? '\n' : ' ');
+                    sb.Append(breaks >= 2 ? "\n\n" : breaks == 1 ? "\n" : " ");
                 }
 
-                pendingBreak = pendingSpace = false;
+                spaces = breaks = 0;
                 sb.Append(c);
             }
         }
@@ -69,7 +74,7 @@ public static partial class HtmlText
         return sb.ToString();
     }
 
-    /// <summary>True when <see cref="FoldSpaces"/> would change the text: edge or repeated white space, tabs, control characters.</summary>
+    /// <summary>True when <see cref="FoldSpaces"/> would change the text (so the common, clean case costs one scan).</summary>
     private static bool NeedsFolding(string text)
     {
         if (text.Length == 0 || char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
@@ -80,14 +85,14 @@ public static partial class HtmlText
         for (var i = 1; i < text.Length; i++)
         {
             var c = text[i];
-            if (c is ' ' or '\n')
+            var previous = text[i - 1];
+            var clean = c switch
             {
-                if (char.IsWhiteSpace(text[i - 1]))
-                {
-                    return true;
-                }
-            }
-            else if (char.IsWhiteSpace(c) || char.IsControl(c))
+                ' ' => !char.IsWhiteSpace(previous),
+                '\n' => !char.IsWhiteSpace(previous) || (previous == '\n' && !char.IsWhiteSpace(text[i - 2])),
+                _ => !char.IsWhiteSpace(c) && !char.IsControl(c),
+            };
+            if (!clean)
             {
                 return true;
             }

@@ -24,10 +24,9 @@ internal static class ArticleDocument
     public const string Body = "body";
     public const string TagsText = "tags_text";
 
-    // Title and summary through the exact chain: the written form, accents kept, not stemmed.
-    // Not the body: analysing it twice cost a fifth of the build time, for the weakest signal.
+    // The title through the exact chain: the written form, accents kept, not stemmed. Not the
+    // summary or body: analysing them twice cost a fifth of the build time for the weakest signal.
     public const string TitleExact = "title_exact";
-    public const string TextExact = "text_exact";
 
     // Filters, sorting and counting.
     public const string Tag = "tag";
@@ -54,15 +53,14 @@ internal static class ArticleDocument
             new TextField(TitleExact, article.Title, Field.Store.NO),
             new Field(Body, bodyText, StoredText),
             new StoredField(PublishedIso, article.PublishedAt.ToString("O", CultureInfo.InvariantCulture)),
-            // Indexed for range filters, doc values for sorting and the recency boost.
-            new Int64Field(Published, article.PublishedAt.ToUnixTimeMilliseconds(), Field.Store.NO),
+            // Doc values serve sorting, date filters and the recency boost (an indexed numeric
+            // field for ranges cost 8% of build time for no faster filtering).
             new NumericDocValuesField(Published, article.PublishedAt.ToUnixTimeMilliseconds()),
         };
 
         if (article.Summary is { } summary)
         {
             doc.Add(new Field(Summary, summary, StoredText));
-            doc.Add(new TextField(TextExact, summary, Field.Store.NO));
         }
 
         if (!string.Equals(bodyText, article.Body, StringComparison.Ordinal))

@@ -6,7 +6,7 @@ namespace InnovationsFr.Search;
 /// <summary>
 /// Turns a parsed reader query into a Lucene query. Each word or phrase is searched in every text
 /// field, weighted title &gt; tags &gt; summary &gt; body, with a bonus on the exact (accented,
-/// unstemmed) fields; the parts are OR-ed (Lucene's coord factor ranks documents that match more
+/// unstemmed) title; the parts are OR-ed (Lucene's coord factor ranks documents that match more
 /// of them first), exclusions are MUST_NOT.
 /// </summary>
 internal static class QueryFactory
@@ -24,7 +24,6 @@ internal static class QueryFactory
     internal static readonly (string Field, float Boost)[] ExactFields =
     [
         (ArticleDocument.TitleExact, 1.0f),
-        (ArticleDocument.TextExact, 0.3f),
     ];
 
     /// <summary>The stems a reader is looking for (excluded words left out): what snippets mark.</summary>
@@ -115,7 +114,7 @@ internal static class QueryFactory
         return fields;
     }
 
-    /// <summary>The reader's loose words as a sloppy phrase on title and body.</summary>
+    /// <summary>The reader's loose words as a sloppy phrase on the short fields (on the body it read the positions of every match and tripled slow queries).</summary>
     private static BooleanQuery? ProximityQuery(string text)
     {
         var tokens = FrenchAnalysis.AnalyzeWithPositions(FrenchAnalysis.Stemmed, text);
@@ -141,7 +140,7 @@ internal static class QueryFactory
     internal static readonly (string Field, float Boost)[] ProximityFields =
     [
         (ArticleDocument.Title, 2.0f),
-        (ArticleDocument.Body, 1.0f),
+        (ArticleDocument.TagsText, 1.0f),
     ];
 
     private static Query TermsQuery(string field, List<(string Term, int Position)> tokens, float boost)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
+using Lucene.Net.Queries;
 using Lucene.Net.Search;
 using Lucene.Net.Search.Similarities;
 using Lucene.Net.Store;
@@ -80,27 +81,27 @@ public sealed class SearchIndex : IDisposable
         return WithSearcher((searcher, _) =>
         {
             var facts = Facts(searcher.IndexReader);
-            var scored = new RecencyBoostQuery(textQuery ?? new MatchAllDocsQuery(), facts.NewestMillis);
+            var scored = textQuery ?? new MatchAllDocsQuery();
             var tags = new TagCounter();
-            TopDocs top;
+            ScoreDoc[] top;
             long total;
             if (request.Sort == SearchSort.Date)
             {
                 var collector = TopFieldCollector.Create(DateSort, Math.Max(1, depth), fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
                 searcher.Search(scored, filter, MultiCollector.Wrap(collector, tags));
-                top = collector.GetTopDocs((page - 1) * size, size);
+                top = collector.GetTopDocs((page - 1) * size, size).ScoreDocs;
                 total = collector.TotalHits;
             }
             else
             {
-                var collector = TopScoreDocCollector.Create(Math.Max(1, depth), docsScoredInOrder: false);
+                var collector = new RelevanceCollector(Math.Max(1, depth), SegmentCache.Day(facts.NewestMillis));
                 searcher.Search(scored, filter, MultiCollector.Wrap(collector, tags));
-                top = collector.GetTopDocs((page - 1) * size, size);
+                top = collector.Hits((page - 1) * size, size);
                 total = collector.TotalHits;
             }
 
-            var hits = new List<ArticleHit>(top.ScoreDocs.Length);
-            foreach (var scoreDoc in top.ScoreDocs)
+            var hits = new List<ArticleHit>(top.Length);
+            foreach (var scoreDoc in top)
             {
                 hits.Add(ToHit(searcher.Doc(scoreDoc.Doc), scoreDoc.Score, highlight, facts));
             }
@@ -152,19 +153,22 @@ public sealed class SearchIndex : IDisposable
             filters.Add(new TermQuery(new Term(ArticleDocument.Rubric, ArticleDocument.RubricFilterKey(request.Rubric))), Occur.MUST);
         }
 
-        if (request.From != null || request.To != null)
+        Filter? dates = request.From != null || request.To != null
+            ? FieldCacheRangeFilter.NewInt64Range(
+                ArticleDocument.Published,
+                request.From?.ToUnixTimeMilliseconds(),
+                request.To?.ToUnixTimeMilliseconds(),
+                includeLower: true,
+                includeUpper: true)
+            : null;
+
+        if (filters.Clauses.Count == 0)
         {
-            filters.Add(
-                NumericRangeQuery.NewInt64Range(
-                    ArticleDocument.Published,
-                    request.From?.ToUnixTimeMilliseconds(),
-                    request.To?.ToUnixTimeMilliseconds(),
-                    minInclusive: true,
-                    maxInclusive: true),
-                Occur.MUST);
+            return dates;
         }
 
-        return filters.Clauses.Count == 0 ? null : new QueryWrapperFilter(filters);
+        var terms = new QueryWrapperFilter(filters);
+        return dates == null ? terms : new BooleanFilter { new FilterClause(terms, Occur.MUST), new FilterClause(dates, Occur.MUST) };
     }
 
     private static ArticleHit ToHit(Lucene.Net.Documents.Document doc, float score, IReadOnlySet<string> highlight, ReaderFacts facts)

@@ -62,7 +62,20 @@ public class HtmlTextTests
     {
         var text = HtmlText.ToPlainText("<p>Bonjour&nbsp;l&rsquo;IA</p><script>alert(1)</script><style>p{}</style><!-- x --><ul><li>un</li><li>deux &amp; trois</li></ul>");
 
-        Assert.Equal("Bonjour l’IA\nun\ndeux & trois", text);
+        Assert.Equal("Bonjour l’IA\n\nun\n\ndeux & trois", text);
+    }
+
+    [Theory]
+    [InlineData("un\n\ndeux", "un\n\ndeux")]
+    [InlineData("un\n\n\n deux", "un\n\ndeux")]
+    [InlineData("  un \t deux\r\ntrois  ", "un deux\ntrois")]
+    [InlineData("un\u0000deux", "un deux")]
+    public void ToPlainText_KeepsParagraphBreaks_AndFoldsOtherRuns(string text, string expected)
+    {
+        var once = HtmlText.ToPlainText(text);
+
+        Assert.Equal(expected, once);
+        Assert.Equal(once, HtmlText.ToPlainText(once));
     }
 
     [Fact]
