@@ -4,13 +4,13 @@ using Lucene.Net.Search;
 namespace InnovationsFr.Search;
 
 /// <summary>
-/// Top hits by relevance with the recency boost applied at collection time:
+/// Top hits by relevance, and the tags of every hit counted, with the recency boost applied at collection time:
 /// score × <see cref="RecencyBoost.FactorByDays"/>. Doing it here rather than in a CustomScoreQuery
 /// keeps Lucene free to score OR queries out of order with its bulk BooleanScorer, which a custom
 /// score query forbids (that cost ×3 at 100k articles). Ties go to the lower document number, as
 /// in Lucene's own collector.
 /// </summary>
-internal sealed class RelevanceCollector(int size, int newestDay) : ICollector
+internal sealed class RelevanceCollector(int size, int newestDay, TagCounter tags) : ICollector
 {
     private readonly PriorityQueue<int, (float Score, int Doc)> _top = new(size + 1, WorstFirst.Instance);
     private Scorer? _scorer;
@@ -27,10 +27,13 @@ internal sealed class RelevanceCollector(int size, int newestDay) : ICollector
     {
         _docBase = context.DocBase;
         _days = SegmentCache.For(context.AtomicReader).Days;
+        tags.SetNextReader(context);
     }
 
     public void Collect(int doc)
     {
+        // Tag counts in the same call: MultiCollector's dispatch per hit cost as much as the counting.
+        tags.Collect(doc);
         TotalHits++;
         var score = _scorer!.GetScore() * RecencyBoost.FactorByDays(newestDay - _days[doc]);
         var global = _docBase + doc;

@@ -94,8 +94,8 @@ public sealed class SearchIndex : IDisposable
             }
             else
             {
-                var collector = new RelevanceCollector(Math.Max(1, depth), SegmentCache.Day(facts.NewestMillis));
-                searcher.Search(scored, filter, MultiCollector.Wrap(collector, tags));
+                var collector = new RelevanceCollector(Math.Max(1, depth), SegmentCache.Day(facts.NewestMillis), tags);
+                searcher.Search(scored, filter, collector);
                 top = collector.Hits((page - 1) * size, size);
                 total = collector.TotalHits;
             }
@@ -103,7 +103,7 @@ public sealed class SearchIndex : IDisposable
             var hits = new List<ArticleHit>(top.Length);
             foreach (var scoreDoc in top)
             {
-                hits.Add(ToHit(searcher.Doc(scoreDoc.Doc), scoreDoc.Score, highlight, facts));
+                hits.Add(ToHit(searcher.Doc(scoreDoc.Doc, HitFields), scoreDoc.Score, highlight, facts));
             }
 
             return new SearchPage(
@@ -171,7 +171,14 @@ public sealed class SearchIndex : IDisposable
         return dates == null ? terms : new BooleanFilter { new FilterClause(terms, Occur.MUST), new FilterClause(dates, Occur.MUST) };
     }
 
-    private static ArticleHit ToHit(Lucene.Net.Documents.Document doc, float score, IReadOnlySet<string> highlight, ReaderFacts facts)
+    /// <summary>The stored fields a hit shows (not the HTML source, author or update date).</summary>
+    private static readonly HashSet<string> HitFields =
+    [
+        ArticleDocument.Id, ArticleDocument.Slug, ArticleDocument.Url, ArticleDocument.Title, ArticleDocument.Summary,
+        ArticleDocument.Body, ArticleDocument.PublishedIso, ArticleDocument.RubricPath, ArticleDocument.TagLabel,
+    ];
+
+    private static ArticleHit ToHit(Lucene.Net.Documents.Document doc, float score, HashSet<string> highlight, ReaderFacts facts)
     {
         var title = doc.Get(ArticleDocument.Title);
         var tags = doc.GetValues(ArticleDocument.TagLabel)

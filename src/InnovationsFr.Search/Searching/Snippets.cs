@@ -17,18 +17,18 @@ internal static class Snippets
     public const int FallbackChars = 220;
     private const int MaxCharsToAnalyze = 20_000;
     /// <summary>Once matches are found, analysis stops past this point: snippets come from the start of long texts.</summary>
-    private const int EnoughChars = 1_000;
+    private const int EnoughChars = 400;
     private const string Separator = " … ";
 
     /// <summary>The whole title, with its matches marked.</summary>
-    public static string Title(IReadOnlySet<string> terms, string title)
+    public static string Title(HashSet<string> terms, string title)
     {
         var matches = Matches(terms, title, title.Length);
         return matches.Count == 0 ? Escape(title) : Render(title, 0, title.Length, matches);
     }
 
     /// <summary>Up to two fragments of the body (or of the summary when only it matches), else the escaped lead.</summary>
-    public static string Body(IReadOnlySet<string> terms, string? summary, string body)
+    public static string Body(HashSet<string> terms, string? summary, string body)
     {
         if (terms.Count > 0)
         {
@@ -47,7 +47,7 @@ internal static class Snippets
 
     private readonly record struct Match(int Start, int End, string Term);
 
-    private static List<Match> Matches(IReadOnlySet<string> terms, string text, int maxChars)
+    private static List<Match> Matches(HashSet<string> terms, string text, int maxChars)
     {
         var matches = new List<Match>();
         if (terms.Count == 0 || text.Length == 0)
@@ -55,14 +55,15 @@ internal static class Snippets
             return matches;
         }
 
+        // Looked up by span: a string per token analysed was most of the snippet's cost.
+        var lookup = terms.GetAlternateLookup<ReadOnlySpan<char>>();
         using var stream = FrenchAnalysis.Stemmed.GetTokenStream(ArticleDocument.Body, text.Length > maxChars ? text[..maxChars] : text);
         var term = stream.AddAttribute<ICharTermAttribute>();
         var offset = stream.AddAttribute<IOffsetAttribute>();
         stream.Reset();
         while (stream.IncrementToken())
         {
-            var stem = term.ToString();
-            if (!terms.Contains(stem))
+            if (!lookup.TryGetValue(term.Buffer.AsSpan(0, term.Length), out var stem))
             {
                 if (matches.Count > 0 && offset.StartOffset > EnoughChars)
                 {
