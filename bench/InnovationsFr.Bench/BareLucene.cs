@@ -91,26 +91,7 @@ internal sealed class BareLucene : IDisposable
         return new BareLucene(path, clock.Elapsed.TotalSeconds);
     }
 
-    public List<double> SearchLatencies(IReadOnlyList<BenchQuery> queries, int passes)
-    {
-        foreach (var q in queries)
-        {
-            Run(q);
-        }
-
-        var latencies = new List<double>(queries.Count * passes);
-        for (var p = 0; p < passes; p++)
-        {
-            foreach (var q in queries)
-            {
-                var clock = Stopwatch.StartNew();
-                Run(q);
-                latencies.Add(clock.Elapsed.TotalMilliseconds);
-            }
-        }
-
-        return latencies;
-    }
+    public List<double> SearchLatencies(IReadOnlyList<BenchQuery> queries, int passes) => Stats.Latencies(queries, passes, Run);
 
     private void Run(BenchQuery q)
     {

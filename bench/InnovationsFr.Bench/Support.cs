@@ -53,6 +53,28 @@ internal static class Stats
     public static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
 
+    /// <summary>One warm-up pass over the queries, then <paramref name="passes"/> timed passes (milliseconds a query).</summary>
+    public static List<double> Latencies(IReadOnlyList<BenchQuery> queries, int passes, Action<BenchQuery> run)
+    {
+        foreach (var q in queries)
+        {
+            run(q);
+        }
+
+        var latencies = new List<double>(queries.Count * passes);
+        for (var p = 0; p < passes; p++)
+        {
+            foreach (var q in queries)
+            {
+                var clock = Stopwatch.StartNew();
+                run(q);
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        return latencies;
+    }
+
     public static long DirectorySize(string path) =>
         new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 }
@@ -92,26 +114,7 @@ internal sealed class ProductRun : IDisposable
         return new ProductRun(root, report.Elapsed.TotalSeconds, index);
     }
 
-    public List<double> SearchLatencies(IReadOnlyList<BenchQuery> queries, int passes)
-    {
-        foreach (var q in queries)
-        {
-            Run(q);
-        }
-
-        var latencies = new List<double>(queries.Count * passes);
-        for (var p = 0; p < passes; p++)
-        {
-            foreach (var q in queries)
-            {
-                var clock = Stopwatch.StartNew();
-                Run(q);
-                latencies.Add(clock.Elapsed.TotalMilliseconds);
-            }
-        }
-
-        return latencies;
-    }
+    public List<double> SearchLatencies(IReadOnlyList<BenchQuery> queries, int passes) => Stats.Latencies(queries, passes, Run);
 
     private void Run(BenchQuery q) =>
         _index.Search(new SearchRequest { Query = q.Text, Tags = q.Tag == null ? [] : [q.Tag], Size = 10 });
