@@ -18,8 +18,9 @@ internal static class Cli
 {
     public const string Usage = """
         Usage:
-          InnovationsFr.Indexer build --corpus FILE [--corpus FILE ...] --index DIR [--strict] [--threads N]
+          InnovationsFr.Indexer build --corpus FILE [--corpus FILE ...] --index DIR [--aliases FILE] [--strict] [--threads N]
               Build a new index from JSON-lines corpus files and make it live when complete.
+              --aliases: the editors' tag alias file (e.g. config/tag-aliases.txt).
               Bad records are reported by file and line and skipped; with --strict the build stops
               at the first one and the live index is left untouched.
           InnovationsFr.Indexer generate --count N [--seed S] --out FILE
@@ -67,6 +68,11 @@ internal static class Cli
             error.WriteLine("interrupted: nothing was published, the live index is unchanged");
             return ExitCode.Interrupted;
         }
+        catch (FormatException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCode.Usage;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"error: {e.Message}");
@@ -94,6 +100,9 @@ internal static class Cli
         {
             Strict = args.Has("strict"),
             IndexingThreads = args.Int("threads") ?? new BuildOptions().IndexingThreads,
+            TagAliases = args.One("aliases") is { } aliases
+                ? File.Exists(aliases) ? TagAliases.Load(aliases) : throw new FileNotFoundException($"alias file not found: {aliases}")
+                : TagAliases.None,
         };
         var progress = new ProgressPrinter(output, Console.IsOutputRedirected || output != Console.Out);
         var report = await IndexBuilder.BuildAsync(new IndexFolder(index), corpus, options, progress, cancellationToken);

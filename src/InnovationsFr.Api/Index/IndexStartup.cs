@@ -35,7 +35,7 @@ internal sealed partial class IndexStartup(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexUnavailableException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or IndexUnavailableException or FormatException)
         {
             Failure = e.Message;
             LogFailed(e);
@@ -53,7 +53,8 @@ internal sealed partial class IndexStartup(
         }
 
         LogBuilding(corpus, index.Folder.Root);
-        var report = await IndexBuilder.BuildAsync(index.Folder, [corpus], cancellationToken: stoppingToken);
+        var aliases = TagAliases.Load(SearchSettings.Resolve(settings.Value.TagAliasesPath, environment.ContentRootPath));
+        var report = await IndexBuilder.BuildAsync(index.Folder, [corpus], new BuildOptions { TagAliases = aliases }, cancellationToken: stoppingToken);
         foreach (var problem in report.Problems)
         {
             LogProblem(problem.ToString());

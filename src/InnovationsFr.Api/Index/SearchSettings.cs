@@ -11,6 +11,9 @@ public sealed class SearchSettings
     /// <summary>Corpus (JSON lines) to build from when no index exists; relative like IndexPath.</summary>
     public string CorpusPath { get; set; } = "corpus/articles.jsonl";
 
+    /// <summary>The editors' tag alias file used when the API builds an index; relative like IndexPath.</summary>
+    public string TagAliasesPath { get; set; } = "config/tag-aliases.txt";
+
     /// <summary>Build the index from the corpus at start-up when none exists.</summary>
     public bool BuildIfMissing { get; set; } = true;
 

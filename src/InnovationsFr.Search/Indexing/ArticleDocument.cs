@@ -39,7 +39,7 @@ internal static class ArticleDocument
 
     private static readonly FieldType StoredText = new(TextField.TYPE_STORED) { OmitNorms = false };
 
-    public static Document ToDocument(Article article)
+    public static Document ToDocument(Article article, TagAliases aliases)
     {
         var bodyText = HtmlText.ToPlainText(article.Body);
         var doc = new Document
@@ -90,19 +90,25 @@ internal static class ArticleDocument
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var label in article.Tags)
         {
-            var slug = Search.Slug.From(label);
+            var key = aliases.Key(label);
             doc.Add(new StoredField(TagLabel, label));
-            if (!seen.Add(slug))
+            if (!seen.Add(key))
             {
                 continue;
             }
 
             doc.Add(new TextField(TagsText, label, Field.Store.NO));
+            if (aliases.CanonicalLabel(key) is { } canonical && TagAliases.Fold(label) != key)
+            {
+                // An alias also makes the canonical tag's words findable: "IA" → "Intelligence artificielle".
+                doc.Add(new TextField(TagsText, canonical, Field.Store.NO));
+            }
+
             // One field name, two roles: the indexed term filters, the doc values count.
-            doc.Add(new StringField(Tag, slug, Field.Store.NO));
-            doc.Add(new SortedSetDocValuesField(Tag, new BytesRef(slug)));
-            // Every spelling is a term "slug␟label": its document frequency elects the display label.
-            doc.Add(new StringField(TagVariant, slug + VariantSeparator + label, Field.Store.NO));
+            doc.Add(new StringField(Tag, key, Field.Store.NO));
+            doc.Add(new SortedSetDocValuesField(Tag, new BytesRef(key)));
+            // Every spelling is a term "key␟label": its document frequency elects the display label.
+            doc.Add(new StringField(TagVariant, key + VariantSeparator + label, Field.Store.NO));
         }
 
         return doc;

@@ -52,6 +52,8 @@ public sealed record BuildOptions
     /// <summary>Threads that analyse and add documents; parsing runs on its own thread.</summary>
     public int IndexingThreads { get; init; } = Math.Max(1, Environment.ProcessorCount);
     public double RamBufferMb { get; init; } = 256;
+    /// <summary>The editors' tag aliases, applied to every article; kept beside the index it built.</summary>
+    public TagAliases TagAliases { get; init; } = TagAliases.None;
 }
 
 /// <summary>
@@ -96,7 +98,7 @@ public static class IndexBuilder
             {
                 var channel = Channel.CreateBounded<Article>(new BoundedChannelOptions(2048) { SingleWriter = true });
                 var consumers = Enumerable.Range(0, Math.Max(1, options.IndexingThreads))
-                    .Select(_ => Task.Run(() => AddDocumentsAsync(channel.Reader, writer, state, cancellationToken), cancellationToken))
+                    .Select(_ => Task.Run(() => AddDocumentsAsync(channel.Reader, writer, options.TagAliases, state, cancellationToken), cancellationToken))
                     .ToArray();
                 var refused = false;
                 try
@@ -126,6 +128,8 @@ public static class IndexBuilder
             }
 
             progress?.Report(state.Progress(clock));
+            // The index carries the aliases it was built with: searches resolve filters the same way.
+            await File.WriteAllTextAsync(Path.Combine(generation, TagAliases.FileName), options.TagAliases.Text, cancellationToken).ConfigureAwait(false);
             folder.Publish(generation);
             published = true;
             folder.RemoveOldGenerations(previous);
@@ -200,11 +204,11 @@ public static class IndexBuilder
         return false;
     }
 
-    private static async Task AddDocumentsAsync(ChannelReader<Article> input, IndexWriter writer, BuildState state, CancellationToken cancellationToken)
+    private static async Task AddDocumentsAsync(ChannelReader<Article> input, IndexWriter writer, TagAliases aliases, BuildState state, CancellationToken cancellationToken)
     {
         await foreach (var article in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            writer.AddDocument(ArticleDocument.ToDocument(article));
+            writer.AddDocument(ArticleDocument.ToDocument(article, aliases));
             state.CountArticle();
         }
     }

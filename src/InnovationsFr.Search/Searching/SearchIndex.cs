@@ -58,13 +58,14 @@ public sealed class SearchIndex : IDisposable
                 throw;
             }
 
-            var previous = Interlocked.Exchange(ref _open, new OpenGeneration(generation, directory, manager));
+            var aliases = TagAliases.Load(Path.Combine(generation, TagAliases.FileName));
+            var previous = Interlocked.Exchange(ref _open, new OpenGeneration(generation, directory, manager, aliases));
             previous?.Dispose();
         }
     }
 
-    public IndexStats Stats() => WithSearcher((searcher, generation) =>
-        new IndexStats(searcher.IndexReader.NumDocs, Path.GetFileName(generation)));
+    public IndexStats Stats() => WithSearcher((searcher, open) =>
+        new IndexStats(searcher.IndexReader.NumDocs, Path.GetFileName(open.Generation)));
 
     /// <summary>Runs a search: top hits, highlighted snippets and tag counts over the whole result set, in one pass.</summary>
     public SearchPage Search(SearchRequest request)
@@ -73,14 +74,15 @@ public sealed class SearchIndex : IDisposable
         var parsed = UserQuery.Parse(request.Query);
         var textQuery = QueryFactory.Build(parsed);
         var highlight = QueryFactory.HighlightTerms(parsed);
-        var filter = Filters(request);
+
         var size = Math.Clamp(request.Size, 1, SearchRequest.MaxSize);
         var page = Math.Max(1, request.Page);
         var depth = Math.Min(page * size, SearchRequest.MaxDepth);
 
-        return WithSearcher((searcher, _) =>
+        return WithSearcher((searcher, open) =>
         {
-            var facts = Facts(searcher.IndexReader);
+            var facts = Facts(searcher.IndexReader, open.Aliases);
+            var filter = Filters(request, open.Aliases);
             var scored = textQuery ?? new MatchAllDocsQuery();
             var tags = new TagCounter();
             ScoreDoc[] top;
@@ -126,13 +128,13 @@ public sealed class SearchIndex : IDisposable
     });
 
     /// <summary>Borrows the current searcher for one call and always gives it back.</summary>
-    private T WithSearcher<T>(Func<IndexSearcher, string, T> work)
+    private T WithSearcher<T>(Func<IndexSearcher, OpenGeneration, T> work)
     {
         var open = Volatile.Read(ref _open) ?? throw new IndexUnavailableException("the index is not open yet");
         var searcher = open.Manager.Acquire();
         try
         {
-            return work(searcher, open.Generation);
+            return work(searcher, open);
         }
         finally
         {
@@ -140,12 +142,12 @@ public sealed class SearchIndex : IDisposable
         }
     }
 
-    private static Filter? Filters(SearchRequest request)
+    private static Filter? Filters(SearchRequest request, TagAliases aliases)
     {
         var filters = new BooleanQuery();
         foreach (var tag in request.Tags)
         {
-            filters.Add(new TermQuery(new Term(ArticleDocument.Tag, Slug.From(tag))), Occur.MUST);
+            filters.Add(new TermQuery(new Term(ArticleDocument.Tag, aliases.Key(tag))), Occur.MUST);
         }
 
         if (!string.IsNullOrWhiteSpace(request.Rubric))
@@ -182,9 +184,9 @@ public sealed class SearchIndex : IDisposable
     {
         var title = doc.Get(ArticleDocument.Title);
         var tags = doc.GetValues(ArticleDocument.TagLabel)
-            .Select(label => Slug.From(label))
+            .Select(facts.Aliases.Key)
             .Distinct(StringComparer.Ordinal)
-            .Select(slug => facts.Labels.GetValueOrDefault(slug, slug))
+            .Select(key => facts.Labels.GetValueOrDefault(key, key))
             .ToList();
         return new ArticleHit(
             doc.Get(ArticleDocument.Id),
@@ -199,14 +201,14 @@ public sealed class SearchIndex : IDisposable
             float.IsNaN(score) ? 0 : score);
     }
 
-    private ReaderFacts Facts(IndexReader reader) => _facts.GetValue(reader, ReaderFacts.Read);
+    private ReaderFacts Facts(IndexReader reader, TagAliases aliases) => _facts.GetValue(reader, r => ReaderFacts.Read(r, aliases));
 
     public void Dispose()
     {
         Interlocked.Exchange(ref _open, null)?.Dispose();
     }
 
-    private sealed record OpenGeneration(string Generation, Lucene.Net.Store.Directory Directory, SearcherManager Manager) : IDisposable
+    private sealed record OpenGeneration(string Generation, Lucene.Net.Store.Directory Directory, SearcherManager Manager, TagAliases Aliases) : IDisposable
     {
         public void Dispose()
         {
@@ -225,9 +227,12 @@ public sealed class SearchIndex : IDisposable
     private sealed class ReaderFacts
     {
         public required long NewestMillis { get; init; }
+        /// <summary>Display label by tag key.</summary>
         public required IReadOnlyDictionary<string, string> Labels { get; init; }
 
-        public static ReaderFacts Read(IndexReader reader)
+        public required TagAliases Aliases { get; init; }
+
+        public static ReaderFacts Read(IndexReader reader, TagAliases aliases)
         {
             var newest = int.MinValue;
             foreach (var leaf in reader.Leaves)
@@ -246,15 +251,17 @@ public sealed class SearchIndex : IDisposable
             return new ReaderFacts
             {
                 NewestMillis = newest == int.MinValue ? 0 : newest * 86_400_000L,
-                Labels = ElectLabels(reader),
+                Labels = ElectLabels(reader, aliases),
+                Aliases = aliases,
             };
         }
 
         /// <summary>
-        /// Each slug's display label is its most frequent spelling; on a tie, the one with more
-        /// accented and capital letters (editors' careful spelling), then the first in order.
+        /// Each tag's display label: the one the alias file gives it, else its most frequent
+        /// spelling; on a tie, the one with more accented and capital letters (editors' careful
+        /// spelling), then the first in order.
         /// </summary>
-        private static Dictionary<string, string> ElectLabels(IndexReader reader)
+        private static Dictionary<string, string> ElectLabels(IndexReader reader, TagAliases aliases)
         {
             var best = new Dictionary<string, (string Label, int Count)>(StringComparer.Ordinal);
             var terms = MultiFields.GetTerms(reader, ArticleDocument.TagVariant);
@@ -281,7 +288,7 @@ public sealed class SearchIndex : IDisposable
                 }
             }
 
-            return best.ToDictionary(kv => kv.Key, kv => kv.Value.Label, StringComparer.Ordinal);
+            return best.ToDictionary(kv => kv.Key, kv => aliases.CanonicalLabel(kv.Key) ?? kv.Value.Label, StringComparer.Ordinal);
         }
 
         private static int Care(string label) => label.Count(c => c > 127 || char.IsUpper(c));

@@ -51,7 +51,11 @@ internal sealed class TagCounter : ICollector
             .OrderByDescending(kv => kv.Value)
             .ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .Take(Math.Max(0, limit))
-            .Select(kv => new TagCount(kv.Key, labels.GetValueOrDefault(kv.Key, kv.Key), kv.Value))
+            .Select(kv =>
+            {
+                var label = labels.GetValueOrDefault(kv.Key, kv.Key);
+                return new TagCount(Slug.From(label), label, kv.Value);
+            })
             .ToList();
     }
 
