@@ -15,7 +15,7 @@ public static class SearchApi
             .WithName("Search")
             .WithTags("Search")
             .WithSummary("Search the articles in French")
-            .WithDescription("Ranked results with highlighted snippets and the tag counts of the whole result set. Query syntax: words, \"quoted phrases\", -exclusion, OR. Any text is accepted; a query is cut to 500 characters and 32 words or phrases.");
+            .WithDescription("Ranked results with highlighted snippets, and facets over the whole result set: tags (each count is the total with that tag toggled), rubrics and a date histogram, each counted without its own filter. Query syntax: words, \"quoted phrases\", -exclusion, OR. Any text is accepted; a query is cut to 500 characters and 32 words or phrases.");
         return app;
     }
 
@@ -66,8 +66,28 @@ public sealed class SearchParameters
     public string? Sort { get; init; }
 
     [FromQuery(Name = "tag")]
-    [Description("Tag label or slug; repeat to require several tags (all must match).")]
+    [Description("Tag (any spelling, slug or alias); repeatable, combined by tagMode.")]
     public string[]? Tag { get; init; }
+
+    [FromQuery(Name = "tagMode")]
+    [Description("all (default): a hit carries every selected tag; any: at least one.")]
+    [DefaultValue("all")]
+    public string? TagMode { get; init; }
+
+    [FromQuery(Name = "facetLimit")]
+    [Description("Unselected tags listed in the tag facet, 0 to 100 (selected tags are always listed).")]
+    [DefaultValue(20)]
+    public int? FacetLimit { get; init; }
+
+    [FromQuery(Name = "facetMinCount")]
+    [Description("Smallest count for an unselected tag, a rubric or a date bucket to be listed (1 or more).")]
+    [DefaultValue(1)]
+    public int? FacetMinCount { get; init; }
+
+    [FromQuery(Name = "histogram")]
+    [Description("Date histogram buckets: year (default) or month (Paris time).")]
+    [DefaultValue("year")]
+    public string? Histogram { get; init; }
 
     [FromQuery(Name = "rubric")]
     [Description("Rubric label, path (\"Technologies et Avenirs > Intelligence Artificielle\") or slug; includes sub-rubrics.")]
@@ -121,9 +141,47 @@ public sealed class SearchParameters
         }
 
         var tags = (Tag ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
-        if (tags.Count > 20)
+        if (tags.Count > SearchIndex.MaxSelectedTags)
         {
-            errors["tag"] = ["at most 20 tags may be combined."];
+            errors["tag"] = [$"at most {SearchIndex.MaxSelectedTags} tags may be combined."];
+        }
+
+        var tagMode = Search.TagMode.All;
+        switch (TagMode?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "all":
+                break;
+            case "any":
+                tagMode = Search.TagMode.Any;
+                break;
+            default:
+                errors["tagMode"] = ["tagMode must be 'all' or 'any'."];
+                break;
+        }
+
+        var facetLimit = FacetLimit ?? 20;
+        if (facetLimit is < 0 or > 100)
+        {
+            errors["facetLimit"] = ["facetLimit must be between 0 and 100."];
+        }
+
+        var facetMinCount = FacetMinCount ?? 1;
+        if (facetMinCount < 1)
+        {
+            errors["facetMinCount"] = ["facetMinCount must be 1 or more."];
+        }
+
+        var histogram = DateInterval.Year;
+        switch (Histogram?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "year":
+                break;
+            case "month":
+                histogram = DateInterval.Month;
+                break;
+            default:
+                errors["histogram"] = ["histogram must be 'year' or 'month'."];
+                break;
         }
 
         if (errors.Count > 0)
@@ -138,6 +196,10 @@ public sealed class SearchParameters
             Size = size,
             Sort = sort,
             Tags = tags,
+            TagMode = tagMode,
+            FacetLimit = facetLimit,
+            FacetMinCount = facetMinCount,
+            Histogram = histogram,
             Rubric = string.IsNullOrWhiteSpace(Rubric) ? null : Rubric,
             From = from,
             To = to,

@@ -32,6 +32,7 @@ internal static class ArticleDocument
     public const string Tag = "tag";
     public const string TagVariant = "tag_variant";
     public const string Rubric = "rubric";
+    public const string RubricVariant = "rubric_variant";
     public const string Published = "published";
 
     /// <summary>Separates slug and label in <see cref="TagVariant"/> terms.</summary>
@@ -84,6 +85,15 @@ internal static class ArticleDocument
             foreach (var key in RubricKeys(rubric))
             {
                 doc.Add(new StringField(Rubric, key, Field.Store.NO));
+            }
+
+            // Path keys ("a", "a/b") are counted for the rubric facet; their spelled-out paths elect its labels.
+            var paths = PathKeys(rubric);
+            var levels = SplitRubric(rubric);
+            for (var i = 0; i < paths.Count; i++)
+            {
+                doc.Add(new SortedSetDocValuesField(Rubric, new BytesRef(paths[i])));
+                doc.Add(new StringField(RubricVariant, paths[i] + VariantSeparator + string.Join(" > ", levels.Take(i + 1)), Field.Store.NO));
             }
         }
 
@@ -144,6 +154,13 @@ internal static class ArticleDocument
         }
 
         return keys;
+    }
+
+    /// <summary>The path keys of a rubric, root first: "a", "a/b".</summary>
+    public static List<string> PathKeys(string rubric)
+    {
+        var levels = SplitRubric(rubric).Select(Search.Slug.From).Where(s => s.Length > 0).ToList();
+        return Enumerable.Range(1, levels.Count).Select(n => string.Join('/', levels.Take(n))).ToList();
     }
 
     /// <summary>The key a rubric filter is matched against: a label, a path "A > B", or a slug path "a/b".</summary>

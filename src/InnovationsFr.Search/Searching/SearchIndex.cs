@@ -21,10 +21,6 @@ public sealed record IndexStats(int Articles, string Generation);
 /// </summary>
 public sealed class SearchIndex : IDisposable
 {
-    private static readonly Sort DateSort = new(
-        new SortField(ArticleDocument.Published, SortFieldType.INT64, reverse: true),
-        new SortField(ArticleDocument.Id, SortFieldType.STRING));
-
     private readonly IndexFolder _folder;
     private readonly ConditionalWeakTable<IndexReader, ReaderFacts> _facts = new();
     private readonly System.Threading.Lock _openLock = new();
@@ -82,25 +78,22 @@ public sealed class SearchIndex : IDisposable
         return WithSearcher((searcher, open) =>
         {
             var facts = Facts(searcher.IndexReader, open.Aliases);
-            var filter = Filters(request, open.Aliases);
-            var scored = textQuery ?? new MatchAllDocsQuery();
-            var tags = new TagCounter();
-            ScoreDoc[] top;
-            long total;
-            if (request.Sort == SearchSort.Date)
-            {
-                var collector = TopFieldCollector.Create(DateSort, Math.Max(1, depth), fillFields: false, trackDocScores: true, trackMaxScore: false, docsScoredInOrder: false);
-                searcher.Search(scored, filter, MultiCollector.Wrap(collector, tags));
-                top = collector.GetTopDocs((page - 1) * size, size).ScoreDocs;
-                total = collector.TotalHits;
-            }
-            else
-            {
-                var collector = new RelevanceCollector(Math.Max(1, depth), SegmentCache.Day(facts.NewestMillis), tags);
-                searcher.Search(scored, filter, collector);
-                top = collector.Hits((page - 1) * size, size);
-                total = collector.TotalHits;
-            }
+            var selected = request.Tags.Select(open.Aliases.Key).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).Take(MaxSelectedTags).ToList();
+            var plan = new FacetPlan(
+                Math.Max(1, depth),
+                request.Sort == SearchSort.Date,
+                SegmentCache.Day(facts.NewestMillis),
+                selected,
+                request.TagMode == TagMode.All,
+                string.IsNullOrWhiteSpace(request.Rubric) ? null : facts.ResolveRubric(request.Rubric),
+                request.From?.ToUnixTimeMilliseconds(),
+                request.To?.ToUnixTimeMilliseconds());
+
+            // No Lucene filter: the collector applies the filters itself, so that each facet can be
+            // counted without its own filter in the same pass.
+            var collector = new FacetedCollector(plan);
+            searcher.Search(textQuery ?? new MatchAllDocsQuery(), collector);
+            var top = collector.Hits((page - 1) * size, size);
 
             var hits = new List<ArticleHit>(top.Length);
             foreach (var scoreDoc in top)
@@ -109,16 +102,21 @@ public sealed class SearchIndex : IDisposable
             }
 
             return new SearchPage(
-                total,
+                collector.TotalHits,
                 Math.Round(clock.Elapsed.TotalMilliseconds, 2),
                 page,
                 size,
                 hits,
-                tags.Top(request.TagCountLimit, facts.Labels),
+                Facets.Tags(collector, plan, request, facts.Labels),
+                Facets.Rubrics(collector, request, facts.RubricLabels),
+                Facets.Dates(collector, request),
                 parsed.Effective,
                 parsed.Truncated);
         });
     }
+
+    /// <summary>At most this many selected tags are applied.</summary>
+    public const int MaxSelectedTags = 20;
 
     /// <summary>An article by id, or null.</summary>
     public Article? GetArticle(string id) => WithSearcher((searcher, _) =>
@@ -140,37 +138,6 @@ public sealed class SearchIndex : IDisposable
         {
             open.Manager.Release(searcher);
         }
-    }
-
-    private static Filter? Filters(SearchRequest request, TagAliases aliases)
-    {
-        var filters = new BooleanQuery();
-        foreach (var tag in request.Tags)
-        {
-            filters.Add(new TermQuery(new Term(ArticleDocument.Tag, aliases.Key(tag))), Occur.MUST);
-        }
-
-        if (!string.IsNullOrWhiteSpace(request.Rubric))
-        {
-            filters.Add(new TermQuery(new Term(ArticleDocument.Rubric, ArticleDocument.RubricFilterKey(request.Rubric))), Occur.MUST);
-        }
-
-        Filter? dates = request.From != null || request.To != null
-            ? FieldCacheRangeFilter.NewInt64Range(
-                ArticleDocument.Published,
-                request.From?.ToUnixTimeMilliseconds(),
-                request.To?.ToUnixTimeMilliseconds(),
-                includeLower: true,
-                includeUpper: true)
-            : null;
-
-        if (filters.Clauses.Count == 0)
-        {
-            return dates;
-        }
-
-        var terms = new QueryWrapperFilter(filters);
-        return dates == null ? terms : new BooleanFilter { new FilterClause(terms, Occur.MUST), new FilterClause(dates, Occur.MUST) };
     }
 
     /// <summary>The stored fields a hit shows (not the HTML source, author or update date).</summary>
@@ -232,6 +199,19 @@ public sealed class SearchIndex : IDisposable
 
         public required TagAliases Aliases { get; init; }
 
+        /// <summary>Display label ("A > B") by rubric path key ("a/b").</summary>
+        public required IReadOnlyDictionary<string, string> RubricLabels { get; init; }
+
+        /// <summary>
+        /// The rubric paths a filter means: the path itself ("a", "a/b" or its labels), or every path
+        /// ending with the named level ("Intelligence artificielle" → "…/intelligence-artificielle").
+        /// </summary>
+        public IReadOnlyList<string> ResolveRubric(string rubric)
+        {
+            var key = ArticleDocument.RubricFilterKey(rubric);
+            return RubricLabels.Keys.Where(p => p == key || p.EndsWith("/" + key, StringComparison.Ordinal)).ToList();
+        }
+
         public static ReaderFacts Read(IndexReader reader, TagAliases aliases)
         {
             var newest = int.MinValue;
@@ -251,8 +231,9 @@ public sealed class SearchIndex : IDisposable
             return new ReaderFacts
             {
                 NewestMillis = newest == int.MinValue ? 0 : newest * 86_400_000L,
-                Labels = ElectLabels(reader, aliases),
+                Labels = ElectLabels(reader, ArticleDocument.TagVariant, aliases.CanonicalLabel),
                 Aliases = aliases,
+                RubricLabels = ElectLabels(reader, ArticleDocument.RubricVariant, _ => null),
             };
         }
 
@@ -261,10 +242,10 @@ public sealed class SearchIndex : IDisposable
         /// spelling; on a tie, the one with more accented and capital letters (editors' careful
         /// spelling), then the first in order.
         /// </summary>
-        private static Dictionary<string, string> ElectLabels(IndexReader reader, TagAliases aliases)
+        private static Dictionary<string, string> ElectLabels(IndexReader reader, string field, Func<string, string?> imposed)
         {
             var best = new Dictionary<string, (string Label, int Count)>(StringComparer.Ordinal);
-            var terms = MultiFields.GetTerms(reader, ArticleDocument.TagVariant);
+            var terms = MultiFields.GetTerms(reader, field);
             if (terms != null)
             {
                 var iterator = terms.GetEnumerator();
@@ -288,7 +269,7 @@ public sealed class SearchIndex : IDisposable
                 }
             }
 
-            return best.ToDictionary(kv => kv.Key, kv => aliases.CanonicalLabel(kv.Key) ?? kv.Value.Label, StringComparer.Ordinal);
+            return best.ToDictionary(kv => kv.Key, kv => imposed(kv.Key) ?? kv.Value.Label, StringComparer.Ordinal);
         }
 
         private static int Care(string label) => label.Count(c => c > 127 || char.IsUpper(c));

@@ -7,6 +7,22 @@ public enum SearchSort
     Date,
 }
 
+/// <summary>How several selected tags combine.</summary>
+public enum TagMode
+{
+    /// <summary>Every selected tag must be on a hit (narrowing: IA + Défense = AI in defence).</summary>
+    All,
+    /// <summary>Any selected tag will do (widening).</summary>
+    Any,
+}
+
+/// <summary>Buckets of the date histogram.</summary>
+public enum DateInterval
+{
+    Year,
+    Month,
+}
+
 /// <summary>A search as a reader asks for it; the API validates bounds before it gets here.</summary>
 public sealed record SearchRequest
 {
@@ -20,16 +36,20 @@ public sealed record SearchRequest
     public int Page { get; init; } = 1;
     public int Size { get; init; } = 10;
     public SearchSort Sort { get; init; } = SearchSort.Relevance;
-    /// <summary>Tags (labels or slugs) that every hit must carry.</summary>
+    /// <summary>Selected tags (any spelling, slug or alias); combined by <see cref="TagMode"/>.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
+    public TagMode TagMode { get; init; } = TagMode.All;
     /// <summary>A rubric or rubric path (label or slug); sub-rubrics are included.</summary>
     public string? Rubric { get; init; }
     /// <summary>Inclusive lower bound on the publication date.</summary>
     public DateTimeOffset? From { get; init; }
     /// <summary>Inclusive upper bound on the publication date.</summary>
     public DateTimeOffset? To { get; init; }
-    /// <summary>How many tag counts to return.</summary>
-    public int TagCountLimit { get; init; } = 20;
+    /// <summary>How many unselected tags the tag facet lists (selected tags are always listed).</summary>
+    public int FacetLimit { get; init; } = 20;
+    /// <summary>Smallest count for an unselected tag, rubric or date bucket to be listed.</summary>
+    public int FacetMinCount { get; init; } = 1;
+    public DateInterval Histogram { get; init; } = DateInterval.Year;
 }
 
 /// <summary>One page of results.</summary>
@@ -39,7 +59,9 @@ public sealed record SearchPage(
     int Page,
     int Size,
     IReadOnlyList<ArticleHit> Hits,
-    IReadOnlyList<TagCount> Tags,
+    IReadOnlyList<TagFacet> Tags,
+    IReadOnlyList<RubricFacet> Rubrics,
+    IReadOnlyList<DateBucket> Dates,
     string EffectiveQuery,
     bool QueryTruncated);
 
@@ -56,5 +78,17 @@ public sealed record ArticleHit(
     IReadOnlyList<string> Tags,
     float Score);
 
-/// <summary>A tag and the number of results that carry it.</summary>
+/// <summary>A tag and the number of articles that carry it.</summary>
 public sealed record TagCount(string Slug, string Label, int Count);
+
+/// <summary>
+/// A tag of the facet: <see cref="Count"/> is the number of results the search would have with
+/// this tag toggled (added if unselected, removed if selected), all other filters kept.
+/// </summary>
+public sealed record TagFacet(string Slug, string Label, int Count, bool Selected);
+
+/// <summary>A rubric or sub-rubric (slug path "a/b", label "A > B") and the results in it, the rubric filter left out.</summary>
+public sealed record RubricFacet(string Slug, string Label, int Count);
+
+/// <summary>A year ("2025") or month ("2025-06", Paris time) and the results published in it, the date filter left out.</summary>
+public sealed record DateBucket(string Key, int Count);

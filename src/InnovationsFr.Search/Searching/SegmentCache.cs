@@ -14,13 +14,30 @@ internal sealed class SegmentCache
 {
     private static readonly ConditionalWeakTable<object, SegmentCache> Caches = new();
 
-    private SegmentCache(int[] days, int[] tagStarts, int[] tagOrds, int tagValueCount)
+    private static readonly TimeZoneInfo Paris = FindParis();
+
+    private SegmentCache(long[] millis, int[] days, int[] months, Ordinals tags, Ordinals rubrics)
     {
+        Millis = millis;
         Days = days;
-        TagStarts = tagStarts;
-        TagOrds = tagOrds;
-        TagValueCount = tagValueCount;
+        Months = months;
+        Tags = tags;
+        Rubrics = rubrics;
+        TagStarts = tags.Starts;
+        TagOrds = tags.Ords;
+        TagValueCount = tags.ValueCount;
     }
+
+    /// <summary>Publication instant of each document (Unix milliseconds).</summary>
+    public long[] Millis { get; }
+
+    /// <summary>Publication month of each document in Paris time, as year × 12 + month − 1.</summary>
+    public int[] Months { get; }
+
+    public Ordinals Tags { get; }
+
+    /// <summary>Rubric path keys of each document ("a", "a/b").</summary>
+    public Ordinals Rubrics { get; }
 
     /// <summary>Publication day of each document (days since 1970-01-01 UTC).</summary>
     public int[] Days { get; }
@@ -39,36 +56,72 @@ internal sealed class SegmentCache
     private static SegmentCache Read(AtomicReader reader)
     {
         var maxDoc = reader.MaxDoc;
+        var millis = new long[maxDoc];
         var days = new int[maxDoc];
+        var months = new int[maxDoc];
         var published = reader.GetNumericDocValues(ArticleDocument.Published);
         if (published != null)
         {
             for (var doc = 0; doc < maxDoc; doc++)
             {
-                days[doc] = Day(published.Get(doc));
+                millis[doc] = published.Get(doc);
+                days[doc] = Day(millis[doc]);
+                var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(millis[doc]), Paris);
+                months[doc] = local.Year * 12 + local.Month - 1;
             }
         }
 
-        var starts = new int[maxDoc + 1];
-        var ords = new List<int>(maxDoc * 4);
-        var tags = reader.GetSortedSetDocValues(ArticleDocument.Tag);
-        for (var doc = 0; doc < maxDoc; doc++)
+        return new SegmentCache(
+            millis,
+            days,
+            months,
+            Ordinals.Read(reader.GetSortedSetDocValues(ArticleDocument.Tag), maxDoc),
+            Ordinals.Read(reader.GetSortedSetDocValues(ArticleDocument.Rubric), maxDoc));
+    }
+
+    private static TimeZoneInfo FindParis()
+    {
+        try
         {
-            starts[doc] = ords.Count;
-            if (tags == null)
-            {
-                continue;
-            }
-
-            tags.SetDocument(doc);
-            long ord;
-            while ((ord = tags.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
-            {
-                ords.Add((int)ord);
-            }
+            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
         }
+        catch (TimeZoneNotFoundException)
+        {
+            return TimeZoneInfo.Utc;
+        }
+    }
 
-        starts[maxDoc] = ords.Count;
-        return new SegmentCache(days, starts, [.. ords], tags == null ? 0 : (int)tags.ValueCount);
+    /// <summary>A sorted-set doc-values field flattened: document d's ordinals are Ords[Starts[d] .. Starts[d + 1]).</summary>
+    internal sealed class Ordinals(int[] starts, int[] ords, int valueCount)
+    {
+        public int[] Starts { get; } = starts;
+
+        public int[] Ords { get; } = ords;
+
+        public int ValueCount { get; } = valueCount;
+
+        public static Ordinals Read(SortedSetDocValues? values, int maxDoc)
+        {
+            var starts = new int[maxDoc + 1];
+            var ords = new List<int>(values == null ? 0 : maxDoc * 4);
+            for (var doc = 0; doc < maxDoc; doc++)
+            {
+                starts[doc] = ords.Count;
+                if (values == null)
+                {
+                    continue;
+                }
+
+                values.SetDocument(doc);
+                long ord;
+                while ((ord = values.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS)
+                {
+                    ords.Add((int)ord);
+                }
+            }
+
+            starts[maxDoc] = ords.Count;
+            return new Ordinals(starts, [.. ords], values == null ? 0 : (int)values.ValueCount);
+        }
     }
 }
