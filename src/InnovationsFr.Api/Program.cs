@@ -20,6 +20,13 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<IndexStartup>());
 builder.Services.ConfigureHttpJsonOptions(options =>
     options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
 
+// Widgets on other sites read the GET endpoints: CORS for the origins configured (none by default).
+builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy
+    .WithOrigins(builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [])
+    .WithMethods("GET")
+    .WithHeaders("If-None-Match")
+    .WithExposedHeaders("ETag")));
+
 // Every error is problem+json, and none carries a stack trace.
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer(Problems.DescribeApi));
@@ -29,11 +36,13 @@ var app = builder.Build();
 // Binding failures (size=abc) are the client's fault: their own 4xx, not a 500.
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = Problems.StatusCodeOf });
 app.UseStatusCodePages();
+app.UseCors();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", options => options.WithTitle("InnovationsFr Search API"));
 app.MapSearchApi();
 app.MapArticlesApi();
+app.MapTagsApi();
 app.MapHealthApi();
 
 app.Run();

@@ -208,7 +208,7 @@ public sealed class SearchParameters
 
     private static readonly TimeZoneInfo Paris = FindParis();
 
-    private static DateTimeOffset? ParseDate(string? text, string name, bool endOfDay, Dictionary<string, string[]> errors)
+    internal static DateTimeOffset? ParseDate(string? text, string name, bool endOfDay, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(text))
         {

@@ -12,12 +12,17 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly string _indexPath = Path.Combine(Path.GetTempPath(), "ifr-api-tests", Guid.NewGuid().ToString("N"));
 
+    public const string AllowedOrigin = "https://widget.example";
+
     public static string ShippedCorpus => Path.Combine(RepositoryRoot(), "corpus", "articles.jsonl");
+
+    public static string ShippedAliases => Path.Combine(RepositoryRoot(), "config", "tag-aliases.txt");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Search:IndexPath", _indexPath);
         builder.UseSetting("Search:CorpusPath", ShippedCorpus);
+        builder.UseSetting("Cors:AllowedOrigins:0", AllowedOrigin);
     }
 
     /// <summary>A client once the index is open (the first build runs in the background).</summary>
@@ -37,7 +42,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         throw new TimeoutException("the index did not open within 30 s");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
         {

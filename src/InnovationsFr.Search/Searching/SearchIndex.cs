@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Queries;
@@ -118,6 +119,30 @@ public sealed class SearchIndex : IDisposable
     /// <summary>At most this many selected tags are applied.</summary>
     public const int MaxSelectedTags = 20;
 
+    /// <summary>Tags with their article counts, in the whole index or a search's results; optionally those with a word starting like a prefix.</summary>
+    public TagListPage ListTags(TagListRequest request) => WithSearcher((searcher, open) =>
+        TagCatalog.List(searcher, Facts(searcher.IndexReader, open.Aliases), request));
+
+    /// <summary>A tag's page by any spelling, slug or alias, or null when no article carries it.</summary>
+    public TagDetail? GetTag(string tag, int page = 1, int size = 10) => WithSearcher((searcher, open) =>
+        TagCatalog.Detail(searcher, Facts(searcher.IndexReader, open.Aliases), tag, page, size,
+            key => Search(new SearchRequest { Tags = [key], Sort = SearchSort.Date, Page = page, Size = size, FacetLimit = 0 }).Hits));
+
+    /// <summary>A tag cloud, with wp_tag_cloud's parameters.</summary>
+    public TagCloud TagCloud(TagCloudRequest request) => WithSearcher((searcher, open) =>
+        TagCatalog.Cloud(searcher, Facts(searcher.IndexReader, open.Aliases), request));
+
+    /// <summary>Groups of tags that are probably one, largest first.</summary>
+    public IReadOnlyList<TagDuplicateGroup> TagDuplicates(int limit = 50) => WithSearcher((searcher, open) =>
+        TagCatalog.Duplicates(searcher.IndexReader, Facts(searcher.IndexReader, open.Aliases), limit));
+
+    /// <summary>
+    /// A token that changes whenever what the index answers may change (another generation, or
+    /// another reader version of it): the basis of HTTP ETags.
+    /// </summary>
+    public string Version() => WithSearcher((searcher, open) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(open.Generation)}.{((DirectoryReader)searcher.IndexReader).Version}"));
+
     /// <summary>An article by id, or null.</summary>
     public Article? GetArticle(string id) => WithSearcher((searcher, _) =>
     {
@@ -188,90 +213,5 @@ public sealed class SearchIndex : IDisposable
     {
         public override IndexSearcher NewSearcher(IndexReader reader) =>
             new(reader) { Similarity = new BM25Similarity() };
-    }
-
-    /// <summary>What is computed once per reader: the newest publication date and the display label of each tag.</summary>
-    private sealed class ReaderFacts
-    {
-        public required long NewestMillis { get; init; }
-        /// <summary>Display label by tag key.</summary>
-        public required IReadOnlyDictionary<string, string> Labels { get; init; }
-
-        public required TagAliases Aliases { get; init; }
-
-        /// <summary>Display label ("A > B") by rubric path key ("a/b").</summary>
-        public required IReadOnlyDictionary<string, string> RubricLabels { get; init; }
-
-        /// <summary>
-        /// The rubric paths a filter means: the path itself ("a", "a/b" or its labels), or every path
-        /// ending with the named level ("Intelligence artificielle" → "…/intelligence-artificielle").
-        /// </summary>
-        public IReadOnlyList<string> ResolveRubric(string rubric)
-        {
-            var key = ArticleDocument.RubricFilterKey(rubric);
-            return RubricLabels.Keys.Where(p => p == key || p.EndsWith("/" + key, StringComparison.Ordinal)).ToList();
-        }
-
-        public static ReaderFacts Read(IndexReader reader, TagAliases aliases)
-        {
-            var newest = int.MinValue;
-            foreach (var leaf in reader.Leaves)
-            {
-                var days = SegmentCache.For(leaf.AtomicReader).Days;
-                var live = leaf.AtomicReader.LiveDocs;
-                for (var doc = 0; doc < days.Length; doc++)
-                {
-                    if (live == null || live.Get(doc))
-                    {
-                        newest = Math.Max(newest, days[doc]);
-                    }
-                }
-            }
-
-            return new ReaderFacts
-            {
-                NewestMillis = newest == int.MinValue ? 0 : newest * 86_400_000L,
-                Labels = ElectLabels(reader, ArticleDocument.TagVariant, aliases.CanonicalLabel),
-                Aliases = aliases,
-                RubricLabels = ElectLabels(reader, ArticleDocument.RubricVariant, _ => null),
-            };
-        }
-
-        /// <summary>
-        /// Each tag's display label: the one the alias file gives it, else its most frequent
-        /// spelling; on a tie, the one with more accented and capital letters (editors' careful
-        /// spelling), then the first in order.
-        /// </summary>
-        private static Dictionary<string, string> ElectLabels(IndexReader reader, string field, Func<string, string?> imposed)
-        {
-            var best = new Dictionary<string, (string Label, int Count)>(StringComparer.Ordinal);
-            var terms = MultiFields.GetTerms(reader, field);
-            if (terms != null)
-            {
-                var iterator = terms.GetEnumerator();
-                while (iterator.MoveNext())
-                {
-                    var text = iterator.Term.Utf8ToString();
-                    var split = text.IndexOf(ArticleDocument.VariantSeparator, StringComparison.Ordinal);
-                    if (split <= 0)
-                    {
-                        continue;
-                    }
-
-                    var slug = text[..split];
-                    var label = text[(split + 1)..];
-                    var count = iterator.DocFreq;
-                    if (!best.TryGetValue(slug, out var current) || count > current.Count ||
-                        (count == current.Count && Care(label) > Care(current.Label)))
-                    {
-                        best[slug] = (label, count);
-                    }
-                }
-            }
-
-            return best.ToDictionary(kv => kv.Key, kv => imposed(kv.Key) ?? kv.Value.Label, StringComparer.Ordinal);
-        }
-
-        private static int Care(string label) => label.Count(c => c > 127 || char.IsUpper(c));
     }
 }
