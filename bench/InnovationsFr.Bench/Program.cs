@@ -28,13 +28,25 @@ table.Corpus(options.Count, bytes);
 
 var product = await ProductRun.BuildAsync(corpus, Path.Combine(options.OutDir, "index-" + options.Count), options.Threads);
 table.Build("product (IndexBuilder)", product.Seconds, options.Count, bytes, product.IndexBytes);
-var bare = BareLucene.Build(corpus, Path.Combine(options.OutDir, "bare-" + options.Count), options.Threads);
-table.Build("bare Lucene.Net loop", bare.Seconds, options.Count, bytes, bare.IndexBytes);
+var bare = options.SkipBare ? null : BareLucene.Build(corpus, Path.Combine(options.OutDir, "bare-" + options.Count), options.Threads);
+if (bare != null)
+{
+    table.Build("bare Lucene.Net loop", bare.Seconds, options.Count, bytes, bare.IndexBytes);
+}
 
 table.Latency("product in-process, c=1", product.SearchLatencies(queries, options.Passes), 0);
-table.Latency("bare Lucene.Net, c=1", bare.SearchLatencies(queries, options.Passes), 0);
+table.Latency("product in-process, facets off (facetLimit=0)", product.SearchWithoutFacets(queries, options.Passes), 0);
+if (bare != null)
+{
+    table.Latency("bare Lucene.Net, c=1", bare.SearchLatencies(queries, options.Passes), 0);
+}
+
+var (wholeCloud, scopedCloud) = product.CloudLatencies(queries, options.Passes);
+table.Latency("tag cloud, whole index (wp defaults)", wholeCloud, 0);
+table.Latency("tag cloud scoped by q (counted live)", scopedCloud, 0);
+table.Latency("facet-value search /api/tags?prefix=", product.PrefixLatencies(queries, options.Passes), 0);
 product.Dispose();
-bare.Dispose();
+bare?.Dispose();
 
 if (!options.SkipHttp)
 {

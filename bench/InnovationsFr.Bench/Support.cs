@@ -8,6 +8,8 @@ namespace InnovationsFr.Bench;
 
 internal sealed record BenchOptions(long Count, int Seed, string OutDir, string QueriesPath, string RepoRoot, int Passes, int HttpRequests, int Threads, bool SkipHttp)
 {
+    public bool SkipBare { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         string? Get(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
@@ -21,7 +23,7 @@ internal sealed record BenchOptions(long Count, int Seed, string OutDir, string 
             int.Parse(Get("passes") ?? "3", CultureInfo.InvariantCulture),
             int.Parse(Get("http-requests") ?? "3000", CultureInfo.InvariantCulture),
             int.Parse(Get("threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-            args.Contains("--no-http"));
+            args.Contains("--no-http")) { SkipBare = args.Contains("--no-bare") };
     }
 
     private static string FindRoot()
@@ -116,8 +118,21 @@ internal sealed class ProductRun : IDisposable
 
     public List<double> SearchLatencies(IReadOnlyList<BenchQuery> queries, int passes) => Stats.Latencies(queries, passes, Run);
 
-    private void Run(BenchQuery q) =>
-        _index.Search(new SearchRequest { Query = q.Text, Tags = q.Tag == null ? [] : [q.Tag], Size = 10 });
+    private void Run(BenchQuery q) => Run(q, 20);
+
+    private void Run(BenchQuery q, int facetLimit) =>
+        _index.Search(new SearchRequest { Query = q.Text, Tags = q.Tag == null ? [] : [q.Tag], Size = 10, FacetLimit = facetLimit });
+
+    public List<double> SearchWithoutFacets(IReadOnlyList<BenchQuery> queries, int passes) => Stats.Latencies(queries, passes, q => Run(q, 0));
+
+    /// <summary>Whole-index cloud (from the per-reader tag statistics), and clouds scoped by each query's words (counted live).</summary>
+    public (List<double> Whole, List<double> Scoped) CloudLatencies(IReadOnlyList<BenchQuery> queries, int passes) =>
+        (Stats.Latencies(queries.Take(50).ToList(), passes, _ => _index.TagCloud(new TagCloudRequest())),
+         Stats.Latencies(queries, passes, q => _index.TagCloud(new TagCloudRequest { Scope = new TagScope { Query = q.Text } })));
+
+    /// <summary>Facet-value search: the tags whose words start like the first letters of each query.</summary>
+    public List<double> PrefixLatencies(IReadOnlyList<BenchQuery> queries, int passes) =>
+        Stats.Latencies(queries, passes, q => _index.ListTags(new TagListRequest { Prefix = q.Text[..Math.Min(3, q.Text.Length)], Size = 10 }));
 
     public void Dispose() => _index.Dispose();
 }
@@ -278,7 +293,7 @@ internal sealed class ResultTable(BenchOptions options)
         {_build}
         Product / bare build throughput: {(_bareBuild > 0 ? _productBuild / _bareBuild : double.NaN):F2}×
 
-        | search (top 10, tag counts, snippets) | queries | p50 ms | p95 ms | p99 ms | errors |
+        | operation (search: top 10, facets, snippets) | calls | p50 ms | p95 ms | p99 ms | errors |
         |---|---|---|---|---|---|
         {_search}
         Bare loop p50 {_bareP50:F2} ms (ids from stored fields, no snippets, no tag counts).

@@ -75,7 +75,7 @@ public sealed class SearchParameters
     public string? TagMode { get; init; }
 
     [FromQuery(Name = "facetLimit")]
-    [Description("Unselected tags listed in the tag facet, 0 to 100 (selected tags are always listed).")]
+    [Description("Unselected tags listed in the tag facet, 1 to 100 (selected tags are always listed); 0 turns all facets off (faster).")]
     [DefaultValue(20)]
     public int? FacetLimit { get; init; }
 

@@ -107,6 +107,17 @@ public class FacetsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.All(tags.Where(t => !t.GetProperty("selected").GetBoolean()), t => Assert.True(t.GetProperty("count").GetInt32() >= 3));
     }
 
+    [Fact]
+    public async Task FacetLimitZero_TurnsFacetsOff_ButNotTheResults()
+    {
+        var page = await SearchAsync("facetLimit=0&q=OpenAI&tag=microsoft");
+        var withFacets = await SearchAsync("q=OpenAI&tag=microsoft");
+
+        Assert.Equal(0, page.GetProperty("tags").GetArrayLength() + page.GetProperty("rubrics").GetArrayLength() + page.GetProperty("dates").GetArrayLength());
+        Assert.Equal(withFacets.GetProperty("total").GetInt32(), page.GetProperty("total").GetInt32());
+        Assert.True(page.GetProperty("total").GetInt32() > 0);
+    }
+
     [Theory]
     [InlineData("tagMode=some", "tagMode")]
     [InlineData("facetLimit=-1", "facetLimit")]

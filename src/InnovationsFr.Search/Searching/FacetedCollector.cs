@@ -14,7 +14,8 @@ internal sealed record FacetPlan(
     bool AllTags,
     IReadOnlyList<string>? RubricKeys,
     long? FromMillis,
-    long? ToMillis);
+    long? ToMillis,
+    bool CountFacets = true);
 
 /// <summary>
 /// One pass over every document the text query matches. Each hit is checked against the three
@@ -131,6 +132,11 @@ internal sealed class FacetedCollector : ICollector
         {
             TotalHits++;
             Rank(doc, millis, cache);
+        }
+
+        if (!_plan.CountFacets)
+        {
+            return;
         }
 
         if (passRubric && passDates)

@@ -88,7 +88,8 @@ public sealed class SearchIndex : IDisposable
                 request.TagMode == TagMode.All,
                 string.IsNullOrWhiteSpace(request.Rubric) ? null : facts.ResolveRubric(request.Rubric),
                 request.From?.ToUnixTimeMilliseconds(),
-                request.To?.ToUnixTimeMilliseconds());
+                request.To?.ToUnixTimeMilliseconds(),
+                CountFacets: request.FacetLimit > 0);
 
             // No Lucene filter: the collector applies the filters itself, so that each facet can be
             // counted without its own filter in the same pass.

@@ -45,7 +45,7 @@ public sealed record SearchRequest
     public DateTimeOffset? From { get; init; }
     /// <summary>Inclusive upper bound on the publication date.</summary>
     public DateTimeOffset? To { get; init; }
-    /// <summary>How many unselected tags the tag facet lists (selected tags are always listed).</summary>
+    /// <summary>How many unselected tags the tag facet lists (selected tags are always listed); 0 turns every facet off.</summary>
     public int FacetLimit { get; init; } = 20;
     /// <summary>Smallest count for an unselected tag, rubric or date bucket to be listed.</summary>
     public int FacetMinCount { get; init; } = 1;
