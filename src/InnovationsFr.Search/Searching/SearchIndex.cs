@@ -109,9 +109,9 @@ public sealed class SearchIndex : IDisposable
                 page,
                 size,
                 hits,
-                Facets.Tags(collector, plan, request, facts.Labels),
-                Facets.Rubrics(collector, request, facts.RubricLabels),
-                Facets.Dates(collector, request),
+                plan.CountFacets ? Facets.Tags(collector, plan, request, facts.Labels) : [],
+                plan.CountFacets ? Facets.Rubrics(collector, request, facts.RubricLabels) : [],
+                plan.CountFacets ? Facets.Dates(collector, request) : [],
                 parsed.Effective,
                 parsed.Truncated);
         });
