@@ -43,6 +43,7 @@ if (bare != null)
 
 var (wholeCloud, scopedCloud) = product.CloudLatencies(queries, options.Passes);
 table.Latency("tag cloud, whole index (wp defaults)", wholeCloud, 0);
+table.Latency("tag cloud, widget: rubric + days=365 (counted live)", product.WidgetCloudLatencies(queries, options.Passes), 0);
 table.Latency("tag cloud scoped by q (counted live)", scopedCloud, 0);
 table.Latency("facet-value search /api/tags?prefix=", product.PrefixLatencies(queries, options.Passes), 0);
 product.Dispose();

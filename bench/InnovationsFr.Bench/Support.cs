@@ -130,6 +130,15 @@ internal sealed class ProductRun : IDisposable
         (Stats.Latencies(queries.Take(50).ToList(), passes, _ => _index.TagCloud(new TagCloudRequest())),
          Stats.Latencies(queries, passes, q => _index.TagCloud(new TagCloudRequest { Scope = new TagScope { Query = q.Text } })));
 
+    /// <summary>Widget clouds: scoped by a rubric and a window of days, as data-rubric and data-days ask.</summary>
+    public List<double> WidgetCloudLatencies(IReadOnlyList<BenchQuery> queries, int passes)
+    {
+        string[] rubrics = ["Espace", "Cybersécurité", "Mobilité", "Technologies et Avenirs", "Fintech et Banque", "Énergie et Climat"];
+        var i = 0;
+        return Stats.Latencies(queries.Take(120).ToList(), passes, _ =>
+            _index.TagCloud(new TagCloudRequest { Scope = new TagScope { Rubric = rubrics[i++ % rubrics.Length] }, Days = 365 }));
+    }
+
     /// <summary>Facet-value search: the tags whose words start like the first letters of each query.</summary>
     public List<double> PrefixLatencies(IReadOnlyList<BenchQuery> queries, int passes) =>
         Stats.Latencies(queries, passes, q => _index.ListTags(new TagListRequest { Prefix = q.Text[..Math.Min(3, q.Text.Length)], Size = 10 }));

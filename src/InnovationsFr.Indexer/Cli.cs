@@ -25,6 +25,9 @@ internal static class Cli
               at the first one and the live index is left untouched.
           InnovationsFr.Indexer generate --count N [--seed S] --out FILE
               Write N synthetic French articles (deterministic for a seed; default seed 42).
+          InnovationsFr.Indexer tag-duplicates --index DIR [--limit N]
+              List the groups of tags that are probably one (largest first, default 20), with
+              alias lines to paste into config/tag-aliases.txt.
 
         Exit codes: 0 done; 1 refused (bad record with --strict, or no valid article);
         2 usage error; 3 file error; 4 another build holds the index; 130 interrupted.
@@ -56,6 +59,7 @@ internal static class Cli
             {
                 "build" => await BuildAsync(parsed, output, error, cancellationToken),
                 "generate" => Generate(parsed, output, error),
+                "tag-duplicates" => TagDuplicates(parsed, output),
                 _ => UsageError(error, $"unknown command '{args[0]}'"),
             };
         }
@@ -67,6 +71,11 @@ internal static class Cli
         {
             error.WriteLine("interrupted: nothing was published, the live index is unchanged");
             return ExitCode.Interrupted;
+        }
+        catch (IndexUnavailableException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitCode.IoError;
         }
         catch (FormatException e)
         {
@@ -139,6 +148,38 @@ internal static class Cli
                 error.WriteLine($"another build is running on {index}: try again when it has finished");
                 return ExitCode.Busy;
         }
+    }
+
+    private static int TagDuplicates(Arguments args, TextWriter output)
+    {
+        var index = args.One("index") ?? throw new ArgumentException("tag-duplicates needs --index DIR");
+        var limit = args.Int("limit") ?? 20;
+        using var search = new SearchIndex(new IndexFolder(index));
+        search.Open();
+        var groups = search.TagDuplicates(limit);
+        var rank = 0;
+        foreach (var group in groups)
+        {
+            output.WriteLine($"{++rank}. {group.ProposedLabel} — {group.Tags.Count} tags, {group.Tags.Sum(t => t.Count)} uses");
+            foreach (var tag in group.Tags)
+            {
+                output.WriteLine($"     {tag.Label} ({tag.Count})");
+            }
+
+            foreach (var reason in group.Reasons.Take(6))
+            {
+                output.WriteLine($"     why: {reason}");
+            }
+        }
+
+        output.WriteLine();
+        output.WriteLine("# alias lines (review before pasting into config/tag-aliases.txt)");
+        foreach (var line in groups.SelectMany(g => g.AliasLines))
+        {
+            output.WriteLine(line);
+        }
+
+        return ExitCode.Ok;
     }
 
     private static int Generate(Arguments args, TextWriter output, TextWriter error)

@@ -73,6 +73,33 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task TagDuplicates_PrintsGroupsAndAliasLines()
+    {
+        var index = Path.Combine(_root, "index");
+        var corpus = Corpus("tags.jsonl",
+            JsonSerializer.Serialize(new { id = "a", title = "Un", publishedAt = "2025-01-01T10:00:00Z", tags = new[] { "Véhicule électrique", "UE" } }),
+            JsonSerializer.Serialize(new { id = "b", title = "Deux", publishedAt = "2025-01-02T10:00:00Z", tags = new[] { "véhicules électriques", "Union européenne" } }),
+            JsonSerializer.Serialize(new { id = "c", title = "Trois", publishedAt = "2025-01-03T10:00:00Z", tags = new[] { "véhicules électriques", "Union européenne" } }));
+        await RunAsync("build", "--corpus", corpus, "--index", index);
+
+        var (code, output, _) = await RunAsync("tag-duplicates", "--index", index);
+
+        Assert.Equal(ExitCode.Ok, code);
+        Assert.Contains("Véhicule électrique => véhicules électriques", output);
+        Assert.Contains("UE => Union européenne", output);
+        Assert.Contains("why: ", output);
+    }
+
+    [Fact]
+    public async Task TagDuplicates_WithoutAnIndex_IsAFileError()
+    {
+        var (code, _, error) = await RunAsync("tag-duplicates", "--index", Path.Combine(_root, "none"));
+
+        Assert.Equal(ExitCode.IoError, code);
+        Assert.Contains("no index", error);
+    }
+
+    [Fact]
     public async Task Generate_WritesTheRequestedNumberOfLines()
     {
         var output = Path.Combine(_root, "gen.jsonl");
