@@ -132,6 +132,14 @@ public static class TagsApi
 /// <summary>Query-string parameters of GET /api/tags.</summary>
 public sealed class TagListParameters
 {
+    [FromQuery(Name = "tag")]
+    [Description("Only articles carrying these tags (any spelling, slug or alias), as in a search.")]
+    public string[]? Tag { get; init; }
+
+    [FromQuery(Name = "tagMode")]
+    [Description("all (default) or any, as in a search.")]
+    public string? TagMode { get; init; }
+
     [FromQuery(Name = "prefix")]
     [Description("Only tags having a word that starts like this (accents and case ignored).")]
     public string? Prefix { get; init; }
@@ -169,7 +177,7 @@ public sealed class TagListParameters
 
     internal TagListRequest? ToRequest(Dictionary<string, string[]> errors)
     {
-        var scope = TagScopes.Parse(Q, Rubric, From, To, errors);
+        var scope = TagScopes.Parse(Q, Tag, TagMode, Rubric, From, To, errors);
         var sort = TagSort.Count;
         switch (Sort?.Trim().ToLowerInvariant())
         {
@@ -203,6 +211,14 @@ public sealed class TagListParameters
 public sealed class TagCloudParameters
 {
     private static readonly string[] Units = ["pt", "px", "em", "rem", "%"];
+
+    [FromQuery(Name = "tag")]
+    [Description("Only articles carrying these tags (any spelling, slug or alias), as in a search.")]
+    public string[]? Tag { get; init; }
+
+    [FromQuery(Name = "tagMode")]
+    [Description("all (default) or any, as in a search.")]
+    public string? TagMode { get; init; }
 
     [FromQuery(Name = "number")]
     [Description("How many tags, the most used (0: all). Default 45.")]
@@ -265,7 +281,7 @@ public sealed class TagCloudParameters
 
     internal TagCloudRequest? ToRequest(Dictionary<string, string[]> errors)
     {
-        var scope = TagScopes.Parse(Q, Rubric, From, To, errors);
+        var scope = TagScopes.Parse(Q, Tag, TagMode, Rubric, From, To, errors);
         if (Number is < 0 or > 1000)
         {
             errors["number"] = ["number must be between 0 (all) and 1000."];
@@ -345,8 +361,27 @@ public sealed class TagCloudParameters
 /// <summary>The scope parameters shared by tag endpoints.</summary>
 internal static class TagScopes
 {
-    public static TagScope? Parse(string? q, string? rubric, string? from, string? to, Dictionary<string, string[]> errors)
+    public static TagScope? Parse(string? q, string[]? tags, string? tagMode, string? rubric, string? from, string? to, Dictionary<string, string[]> errors)
     {
+        var mode = Search.TagMode.All;
+        switch (tagMode?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "all":
+                break;
+            case "any":
+                mode = Search.TagMode.Any;
+                break;
+            default:
+                errors["tagMode"] = ["tagMode must be 'all' or 'any'."];
+                break;
+        }
+
+        var selected = (tags ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        if (selected.Count > SearchIndex.MaxSelectedTags)
+        {
+            errors["tag"] = [$"at most {SearchIndex.MaxSelectedTags} tags may be combined."];
+        }
+
         var start = SearchParameters.ParseDate(from, "from", endOfDay: false, errors);
         var end = SearchParameters.ParseDate(to, "to", endOfDay: true, errors);
         if (start != null && end != null && start > end)
@@ -357,6 +392,8 @@ internal static class TagScopes
         return errors.Count > 0 ? null : new TagScope
         {
             Query = q,
+            Tags = selected,
+            TagMode = mode,
             Rubric = string.IsNullOrWhiteSpace(rubric) ? null : rubric,
             From = start,
             To = end,

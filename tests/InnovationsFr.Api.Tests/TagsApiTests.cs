@@ -48,6 +48,23 @@ public class TagsApiTests(ApiFactory factory) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task TagList_RestrictedToASearchWithTagsAndRubric_CountsOnlyItsResults()
+    {
+        var page = await GetAsync("/api/tags?size=500&tag=OpenAI&tagMode=all");
+        var rubricPage = await GetAsync("/api/tags?size=500&rubric=Espace");
+
+        var counts = page.GetProperty("tags").EnumerateArray().ToDictionary(t => Aliases.Key(t.GetProperty("slug").GetString()), t => t.GetProperty("count").GetInt32());
+        Assert.Equal(Count("openai"), counts["openai"]);
+        foreach (var (key, count) in counts)
+        {
+            Assert.Equal(TagKeysByArticle.Count(t => t.Contains("openai") && t.Contains(key)), count);
+        }
+
+        Assert.Contains(rubricPage.GetProperty("tags").EnumerateArray(), t => t.GetProperty("slug").GetString() == "satellites");
+        Assert.DoesNotContain(rubricPage.GetProperty("tags").EnumerateArray(), t => t.GetProperty("slug").GetString() == "openai");
+    }
+
+    [Fact]
     public async Task TagList_CountsEveryTag_ByNameOrCount_WithPaging()
     {
         var byName = await GetAsync("/api/tags?sort=name&size=500");

@@ -29,8 +29,47 @@ internal static class TagCatalog
             scope.From?.ToUnixTimeMilliseconds(),
             scope.To?.ToUnixTimeMilliseconds());
         var collector = new FacetedCollector(plan);
-        searcher.Search(QueryFactory.Build(UserQuery.Parse(scope.Query)) ?? new MatchAllDocsQuery(), collector);
+        var tags = scope.Tags.Select(facts.Aliases.Key).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        searcher.Search(QueryFactory.Build(UserQuery.Parse(scope.Query)) ?? new MatchAllDocsQuery(), Prefilter(plan, tags, scope.TagMode), collector);
         return (collector.TagCounts().Present, collector.TagBase);
+    }
+
+    /// <summary>
+    /// Tags, rubric and dates as a Lucene filter, so that only the documents in scope reach the collector
+    /// (a widget's rubric-and-days cloud then reads a few percent of the index, not all of it).
+    /// The collector checks them again; this only spares it the documents out of scope.
+    /// </summary>
+    private static Filter? Prefilter(FacetPlan plan, IReadOnlyList<string> tags, TagMode mode)
+    {
+        var clauses = new Lucene.Net.Queries.BooleanFilter();
+        if (tags.Count > 0)
+        {
+            var selected = new BooleanQuery();
+            foreach (var key in tags)
+            {
+                selected.Add(new TermQuery(new Term(ArticleDocument.Tag, key)), mode == TagMode.All ? Occur.MUST : Occur.SHOULD);
+            }
+
+            clauses.Add(new QueryWrapperFilter(selected), Occur.MUST);
+        }
+
+        if (plan.RubricKeys != null)
+        {
+            var rubrics = new BooleanQuery();
+            foreach (var key in plan.RubricKeys)
+            {
+                rubrics.Add(new TermQuery(new Term(ArticleDocument.Rubric, key)), Occur.SHOULD);
+            }
+
+            clauses.Add(new QueryWrapperFilter(rubrics), Occur.MUST);
+        }
+
+        if (plan.FromMillis != null || plan.ToMillis != null)
+        {
+            clauses.Add(FieldCacheRangeFilter.NewInt64Range(ArticleDocument.Published, plan.FromMillis, plan.ToMillis, true, true), Occur.MUST);
+        }
+
+        return clauses.Clauses.Count == 0 ? null : clauses;
     }
 
     public static TagListPage List(IndexSearcher searcher, ReaderFacts facts, TagListRequest request)

@@ -8,8 +8,11 @@ public sealed record TagScope
     public string? Rubric { get; init; }
     public DateTimeOffset? From { get; init; }
     public DateTimeOffset? To { get; init; }
+    /// <summary>The search's selected tags, combined by <see cref="TagMode"/>.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public TagMode TagMode { get; init; } = TagMode.All;
 
-    public bool IsWholeIndex => string.IsNullOrWhiteSpace(Query) && string.IsNullOrWhiteSpace(Rubric) && From == null && To == null;
+    public bool IsWholeIndex => string.IsNullOrWhiteSpace(Query) && string.IsNullOrWhiteSpace(Rubric) && From == null && To == null && Tags.Count == 0;
 }
 
 /// <summary>How a tag list is ordered.</summary>
