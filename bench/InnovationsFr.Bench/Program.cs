@@ -26,8 +26,11 @@ var queries = BenchQuery.Load(options.QueriesPath);
 var bytes = new FileInfo(corpus).Length;
 table.Corpus(options.Count, bytes);
 
-var product = await ProductRun.BuildAsync(corpus, Path.Combine(options.OutDir, "index-" + options.Count), options.Threads);
-table.Build("product (IndexBuilder)", product.Seconds, options.Count, bytes, product.IndexBytes);
+var product = await ProductRun.BuildAsync(corpus, Path.Combine(options.OutDir, "index-" + options.Count), options.Threads, options.ReuseIndex);
+if (!double.IsNaN(product.Seconds))
+{
+    table.Build("product (IndexBuilder)", product.Seconds, options.Count, bytes, product.IndexBytes);
+}
 var bare = options.SkipBare ? null : BareLucene.Build(corpus, Path.Combine(options.OutDir, "bare-" + options.Count), options.Threads);
 if (bare != null)
 {

@@ -10,6 +10,8 @@ internal sealed record BenchOptions(long Count, int Seed, string OutDir, string 
 {
     public bool SkipBare { get; init; }
 
+    public bool ReuseIndex { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         string? Get(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
@@ -23,7 +25,7 @@ internal sealed record BenchOptions(long Count, int Seed, string OutDir, string 
             int.Parse(Get("passes") ?? "3", CultureInfo.InvariantCulture),
             int.Parse(Get("http-requests") ?? "3000", CultureInfo.InvariantCulture),
             int.Parse(Get("threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-            args.Contains("--no-http")) { SkipBare = args.Contains("--no-bare") };
+            args.Contains("--no-http")) { SkipBare = args.Contains("--no-bare"), ReuseIndex = args.Contains("--reuse-index") };
     }
 
     private static string FindRoot()
@@ -100,8 +102,16 @@ internal sealed class ProductRun : IDisposable
 
     public long IndexBytes { get; }
 
-    public static async Task<ProductRun> BuildAsync(string corpus, string root, int threads)
+    public static async Task<ProductRun> BuildAsync(string corpus, string root, int threads, bool reuse = false)
     {
+        if (reuse && new IndexFolder(root).HasIndex)
+        {
+            Console.WriteLine("reusing the index built before");
+            var existing = new SearchIndex(new IndexFolder(root));
+            existing.Open();
+            return new ProductRun(root, double.NaN, existing);
+        }
+
         if (Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);

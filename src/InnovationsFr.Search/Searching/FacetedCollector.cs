@@ -32,7 +32,10 @@ internal sealed class FacetedCollector : ICollector
     private readonly Dictionary<string, int> _present = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _toggle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _rubrics = new(StringComparer.Ordinal);
-    private readonly Dictionary<int, int> _months = [];
+    /// <summary>Counts by month since January 1970 (a flat array: a dictionary per hit showed in profiles).</summary>
+    private readonly int[] _months = new int[MonthSlots];
+    private const int FirstYear = 1970;
+    private const int MonthSlots = 200 * 12;
     private readonly int[] _selectedShift;
     private readonly int _allSelectedMask;
 
@@ -155,8 +158,7 @@ internal sealed class FacetedCollector : ICollector
 
         if (passTags && passRubric)
         {
-            var month = cache.Months[doc];
-            _months[month] = _months.GetValueOrDefault(month) + 1;
+            _months[Math.Clamp(cache.Months[doc] - FirstYear * 12, 0, MonthSlots - 1)]++;
         }
     }
 
@@ -263,7 +265,10 @@ internal sealed class FacetedCollector : ICollector
         return _rubrics;
     }
 
-    public IReadOnlyDictionary<int, int> MonthCounts => _months;
+    /// <summary>Counts by month (year × 12 + month − 1) for the months that have any.</summary>
+    public IReadOnlyDictionary<int, int> MonthCounts => Enumerable.Range(0, MonthSlots)
+        .Where(i => _months[i] > 0)
+        .ToDictionary(i => i + FirstYear * 12, i => _months[i]);
 
     private void FlushSegment()
     {
