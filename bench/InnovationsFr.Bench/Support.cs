@@ -310,11 +310,11 @@ internal sealed class ResultTable(BenchOptions options)
         | build | seconds | articles/s | MB/s | index MB |
         |---|---|---|---|---|
         {_build}
-        Product / bare build throughput: {(_bareBuild > 0 ? _productBuild / _bareBuild : double.NaN):F2}×
+        {(_bareBuild > 0 ? $"Product / bare build throughput: {_productBuild / _bareBuild:F2}×" : "")}
 
         | operation (search: top 10, facets, snippets) | calls | p50 ms | p95 ms | p99 ms | errors |
         |---|---|---|---|---|---|
         {_search}
-        Bare loop p50 {_bareP50:F2} ms (ids from stored fields, no snippets, no tag counts).
+        {(_bareP50 > 0 ? $"Bare loop p50 {_bareP50:F2} ms (ids from stored fields, no snippets, no tag counts)." : "")}
         """);
 }
