@@ -28,6 +28,10 @@ internal sealed partial class IndexStartup(
             if (index.Folder.HasIndex)
             {
                 index.Open();
+                // Warm the per-segment arrays and tag statistics (0.4 s at 100k articles, 1.3 s at
+                // 1M) so that the first reader does not pay for them.
+                index.Search(new SearchRequest { Size = 1 });
+                index.ListTags(new TagListRequest { Size = 1 });
                 var stats = index.Stats();
                 LogOpened(stats.Articles, stats.Generation, index.Folder.Root);
             }
