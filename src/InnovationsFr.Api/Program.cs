@@ -43,6 +43,7 @@ app.MapScalarApiReference("/docs", options => options.WithTitle("InnovationsFr S
 app.MapSearchApi();
 app.MapArticlesApi();
 app.MapTagsApi();
+app.MapRelatedApi();
 app.MapHealthApi();
 
 app.Run();

@@ -25,6 +25,11 @@ internal static class Cli
               at the first one and the live index is left untouched.
           InnovationsFr.Indexer generate --count N [--seed S] --out FILE
               Write N synthetic French articles (deterministic for a seed; default seed 42).
+          InnovationsFr.Indexer related-eval --index DIR --judgments FILE
+              Precision@5 and nDCG@5 of related articles against judgments, for text only,
+              tags only and both combined (the ablation).
+          InnovationsFr.Indexer related --index DIR --id ID [--limit N]
+              The related articles of one article, with why.
           InnovationsFr.Indexer tag-duplicates --index DIR [--limit N]
               List the groups of tags that are probably one (largest first, default 20), with
               alias lines to paste into config/tag-aliases.txt.
@@ -60,6 +65,8 @@ internal static class Cli
                 "build" => await BuildAsync(parsed, output, error, cancellationToken),
                 "generate" => Generate(parsed, output, error),
                 "tag-duplicates" => TagDuplicates(parsed, output),
+                "related-eval" => RelatedEval(parsed, output),
+                "related" => Related(parsed, output),
                 _ => UsageError(error, $"unknown command '{args[0]}'"),
             };
         }
@@ -148,6 +155,45 @@ internal static class Cli
                 error.WriteLine($"another build is running on {index}: try again when it has finished");
                 return ExitCode.Busy;
         }
+    }
+
+    private static int RelatedEval(Arguments args, TextWriter output)
+    {
+        var index = args.One("index") ?? throw new ArgumentException("related-eval needs --index DIR");
+        var judgments = RelatedJudgments.Load(args.One("judgments") ?? throw new ArgumentException("related-eval needs --judgments FILE"));
+        using var search = new SearchIndex(new IndexFolder(index));
+        search.Open();
+        output.WriteLine($"{judgments.BySource.Count} judged articles");
+        foreach (var signals in new[] { RelatedSignals.TextOnly, RelatedSignals.TagsOnly, RelatedSignals.Combined })
+        {
+            var runs = judgments.BySource
+                .Select(j => (Ranked: (search.Related(j.Key, new RelatedRequest { Limit = 5, Signals = signals }) ?? []).Select(r => r.Id).ToList(), Judged: j.Value))
+                .ToList();
+            var precision = runs.Average(r => RelatedJudgments.PrecisionAt(5, r.Ranked, r.Judged));
+            var ndcg = runs.Average(r => RelatedJudgments.NdcgAt(5, r.Ranked, r.Judged));
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{signals,-9} P@5 {precision:F3} nDCG@5 {ndcg:F3}"));
+        }
+
+        return ExitCode.Ok;
+    }
+
+    private static int Related(Arguments args, TextWriter output)
+    {
+        var index = args.One("index") ?? throw new ArgumentException("related needs --index DIR");
+        var id = args.One("id") ?? throw new ArgumentException("related needs --id ID");
+        using var search = new SearchIndex(new IndexFolder(index));
+        search.Open();
+        var source = search.GetArticle(id) ?? throw new ArgumentException($"no article has the id '{id}'");
+        output.WriteLine($"{source.Id} {source.PublishedAt:yyyy-MM-dd} {source.Title}");
+        foreach (var r in search.Related(id, new RelatedRequest { Limit = args.Int("limit") ?? 5 })!)
+        {
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"  {r.Score:F3} {r.Id} {r.PublishedAt:yyyy-MM-dd} {r.Title}"));
+            output.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"        text {r.Why.Text:F2} · tags {r.Why.Tags:F2} [{string.Join(", ", r.Why.SharedTags)}] · time {r.Why.Time:F2} · words: {string.Join(", ", r.Why.SharedTerms)}"));
+        }
+
+        return ExitCode.Ok;
     }
 
     private static int TagDuplicates(Arguments args, TextWriter output)

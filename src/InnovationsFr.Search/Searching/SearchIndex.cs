@@ -144,6 +144,17 @@ public sealed class SearchIndex : IDisposable
     public string Version() => WithSearcher((searcher, open) =>
         string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(open.Generation)}.{((DirectoryReader)searcher.IndexReader).Version}"));
 
+    /// <summary>Articles related to an indexed one ("À lire aussi"), each with why; null when the id is unknown.</summary>
+    public IReadOnlyList<RelatedArticle>? Related(string id, RelatedRequest request) => WithSearcher((searcher, open) =>
+    {
+        var source = Relatedness.Source(searcher, id, out _);
+        return source == null ? null : Relatedness.Find(searcher, Facts(searcher.IndexReader, open.Aliases), source, id, request);
+    });
+
+    /// <summary>Earlier coverage for a draft that is not in the index.</summary>
+    public IReadOnlyList<RelatedArticle> RelatedToDraft(Draft draft, RelatedRequest request) => WithSearcher((searcher, open) =>
+        Relatedness.Find(searcher, Facts(searcher.IndexReader, open.Aliases), draft, null, request));
+
     /// <summary>An article by id, or null.</summary>
     public Article? GetArticle(string id) => WithSearcher((searcher, _) =>
     {

@@ -1,0 +1,216 @@
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Index;
+using Lucene.Net.Queries.Mlt;
+using Lucene.Net.Search;
+
+namespace InnovationsFr.Search;
+
+/// <summary>
+/// "À lire aussi": French text similarity (MoreLikeThis through our analyzer), shared canonical
+/// tags weighted by rarity (a rare shared tag counts far more than "IA"), and time proximity
+/// (coverage of the same period first, an old reference piece can still win). Near-duplicates of
+/// the source (same folded title, or nearly the same words) are left out.
+/// </summary>
+internal static class Relatedness
+{
+    /// <summary>Weights of the parts: rare shared tags, then text, time breaks near-ties (chosen on the judged set: P@5 0.645 against 0.600 for 0.55/0.35/0.10).</summary>
+    public const double TextWeight = 0.40;
+    public const double TagWeight = 0.50;
+    public const double TimeWeight = 0.10;
+    /// <summary>Time proximity halves every this many days apart.</summary>
+    public const double TimeHalfLifeDays = 180;
+    private const int Candidates = 60;
+
+    private static readonly HashSet<string> SourceFields = [ArticleDocument.Id, ArticleDocument.Slug, ArticleDocument.Url, ArticleDocument.Title, ArticleDocument.Summary, ArticleDocument.Body, ArticleDocument.TagLabel, ArticleDocument.PublishedIso, ArticleDocument.RubricPath];
+
+    public static Draft? Source(IndexSearcher searcher, string id, out int docId)
+    {
+        docId = -1;
+        var top = searcher.Search(new TermQuery(new Term(ArticleDocument.Id, id)), 1);
+        if (top.TotalHits == 0)
+        {
+            return null;
+        }
+
+        docId = top.ScoreDocs[0].Doc;
+        var doc = searcher.Doc(docId, SourceFields);
+        return new Draft(
+            doc.Get(ArticleDocument.Title),
+            string.Join('\n', doc.Get(ArticleDocument.Summary) ?? "", doc.Get(ArticleDocument.Body) ?? ""),
+            doc.GetValues(ArticleDocument.TagLabel),
+            doc.Get(ArticleDocument.RubricPath),
+            DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public static List<RelatedArticle> Find(IndexSearcher searcher, ReaderFacts facts, Draft source, string? sourceId, RelatedRequest request)
+    {
+        var text = string.Join('\n', source.Title ?? "", source.Text);
+        var reader = searcher.IndexReader;
+        var stats = facts.TagStats.Value;
+        double n = Math.Max(1, stats.Articles);
+
+        // Text: MoreLikeThis tuned for a news site (Elasticsearch's defaults, min_doc_freq 5 and
+        // min_term_freq 2, find nothing on a small site or in a short piece).
+        var mlt = new MoreLikeThis(reader)
+        {
+            Analyzer = FrenchAnalysis.Stemmed,
+            FieldNames = [ArticleDocument.Body],
+            MinTermFreq = 1,
+            MinDocFreq = 2,
+            MinWordLen = 2,
+            MaxQueryTerms = 30,
+            ApplyBoost = true,
+        };
+        mlt.SetMaxDocFreqPct(25);
+        var interesting = mlt.RetrieveInterestingTerms(new StringReader(text), ArticleDocument.Body);
+        var textQuery = mlt.Like(new StringReader(text), ArticleDocument.Body);
+
+        // Tags: each shared canonical tag weighs its rarity, log(N / df).
+        var sourceTags = source.Tags.Select(facts.Aliases.Key).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var tagWeights = sourceTags.ToDictionary(k => k, k => Math.Log(1 + n / Math.Max(1, stats.ByKey.GetValueOrDefault(k).Count)), StringComparer.Ordinal);
+        var tagTotal = Math.Max(1e-9, tagWeights.Values.Sum());
+
+        var filter = Filter(sourceId, source, request, facts);
+        var textScores = new Dictionary<int, float>();
+        if (request.Signals != RelatedSignals.TagsOnly && textQuery is BooleanQuery { Clauses.Count: > 0 })
+        {
+            foreach (var hit in searcher.Search(textQuery, filter, Candidates).ScoreDocs)
+            {
+                textScores[hit.Doc] = hit.Score;
+            }
+        }
+
+        var candidates = new HashSet<int>(textScores.Keys);
+        if (request.Signals != RelatedSignals.TextOnly && sourceTags.Count > 0)
+        {
+            var tagQuery = new BooleanQuery();
+            foreach (var key in sourceTags)
+            {
+                tagQuery.Add(new TermQuery(new Term(ArticleDocument.Tag, key)) { Boost = (float)tagWeights[key] }, Occur.SHOULD);
+            }
+
+            candidates.UnionWith(searcher.Search(tagQuery, filter, Candidates).ScoreDocs.Select(h => h.Doc));
+        }
+
+        var bestText = textScores.Count == 0 ? 1 : textScores.Values.Max();
+        var sourceStems = Stems(text);
+        var sourceTitle = Slug.From(source.Title);
+        var sourceDay = source.PublishedAt ?? DateTimeOffset.FromUnixTimeMilliseconds(facts.NewestMillis);
+        var results = new List<RelatedArticle>();
+        foreach (var docId in candidates)
+        {
+            var doc = searcher.Doc(docId, SourceFields);
+            var title = doc.Get(ArticleDocument.Title);
+            var body = string.Join('\n', doc.Get(ArticleDocument.Summary) ?? "", doc.Get(ArticleDocument.Body) ?? "");
+            var stems = Stems(title + "\n" + body);
+            if ((sourceTitle.Length > 0 && Slug.From(title) == sourceTitle) || Jaccard(sourceStems, stems) >= 0.9)
+            {
+                continue; // a near-duplicate of the source, not further reading
+            }
+
+            var candidateTags = doc.GetValues(ArticleDocument.TagLabel).Select(facts.Aliases.Key).Distinct(StringComparer.Ordinal).ToList();
+            var shared = candidateTags.Where(tagWeights.ContainsKey).ToList();
+            var textPart = textScores.TryGetValue(docId, out var s) ? s / bestText : 0;
+            var tagPart = shared.Sum(k => tagWeights[k]) / tagTotal;
+            var published = DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), System.Globalization.CultureInfo.InvariantCulture);
+            var timePart = Math.Pow(2, -Math.Abs((published - sourceDay).TotalDays) / TimeHalfLifeDays);
+            var score = request.Signals switch
+            {
+                RelatedSignals.TextOnly => textPart,
+                RelatedSignals.TagsOnly => tagPart,
+                _ => TextWeight * textPart + TagWeight * tagPart + TimeWeight * timePart,
+            };
+            if (score <= 0)
+            {
+                continue;
+            }
+
+            var labels = candidateTags.Select(k => facts.Labels.GetValueOrDefault(k, k)).ToList();
+            results.Add(new RelatedArticle(
+                doc.Get(ArticleDocument.Id),
+                doc.Get(ArticleDocument.Slug),
+                doc.Get(ArticleDocument.Url),
+                title,
+                published,
+                doc.Get(ArticleDocument.RubricPath),
+                labels,
+                Math.Round(score, 4),
+                new RelatedWhy(
+                    shared.OrderByDescending(k => tagWeights[k]).Select(k => facts.Labels.GetValueOrDefault(k, k)).ToList(),
+                    SharedWords(interesting, stems, text),
+                    Math.Round(textPart, 4),
+                    Math.Round(tagPart, 4),
+                    Math.Round(timePart, 4))));
+        }
+
+        return results
+            .OrderByDescending(r => r.Score)
+            .ThenByDescending(r => r.PublishedAt)
+            .ThenBy(r => r.Id, StringComparer.Ordinal)
+            .Take(request.Limit)
+            .ToList();
+    }
+
+    private static Filter? Filter(string? sourceId, Draft source, RelatedRequest request, ReaderFacts facts)
+    {
+        var clauses = new BooleanQuery();
+        clauses.Add(new MatchAllDocsQuery(), Occur.MUST);
+        if (sourceId != null)
+        {
+            clauses.Add(new TermQuery(new Term(ArticleDocument.Id, sourceId)), Occur.MUST_NOT);
+        }
+
+        foreach (var tag in request.ExcludeTags)
+        {
+            clauses.Add(new TermQuery(new Term(ArticleDocument.Tag, facts.Aliases.Key(tag))), Occur.MUST_NOT);
+        }
+
+        if (request.SameRubric && source.Rubric is { } rubric && ArticleDocument.PathKeys(rubric) is { Count: > 0 } paths)
+        {
+            clauses.Add(new TermQuery(new Term(ArticleDocument.Rubric, paths[^1])), Occur.MUST);
+        }
+
+        var filter = new Lucene.Net.Queries.BooleanFilter { new Lucene.Net.Queries.FilterClause(new QueryWrapperFilter(clauses), Occur.MUST) };
+        if (request.From != null || request.To != null)
+        {
+            filter.Add(FieldCacheRangeFilter.NewInt64Range(ArticleDocument.Published, request.From?.ToUnixTimeMilliseconds(), request.To?.ToUnixTimeMilliseconds(), true, true), Occur.MUST);
+        }
+
+        return filter;
+    }
+
+    private static HashSet<string> Stems(string text) =>
+        FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, text.Length > 20_000 ? text[..20_000] : text).ToHashSet(StringComparer.Ordinal);
+
+    private static double Jaccard(HashSet<string> a, HashSet<string> b) =>
+        a.Count + b.Count == 0 ? 0 : (double)a.Count(b.Contains) / (a.Count + b.Count - a.Count(b.Contains));
+
+    /// <summary>The source's interesting terms the candidate also uses, as words a reader recognises (the source's first spelling of each stem).</summary>
+    private static List<string> SharedWords(string[] interesting, HashSet<string> candidateStems, string sourceText)
+    {
+        var wanted = interesting.Where(candidateStems.Contains).Take(6).ToList();
+        if (wanted.Count == 0)
+        {
+            return [];
+        }
+
+        var surface = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var stream = FrenchAnalysis.Stemmed.GetTokenStream(ArticleDocument.Body, sourceText.Length > 20_000 ? sourceText[..20_000] : sourceText);
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        var offset = stream.AddAttribute<IOffsetAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken() && surface.Count < wanted.Count)
+        {
+            var stem = term.ToString();
+            if (wanted.Contains(stem) && !surface.ContainsKey(stem))
+            {
+                var word = sourceText[offset.StartOffset..offset.EndOffset];
+                var apostrophe = word.IndexOfAny(['\'', '’']);
+                surface[stem] = apostrophe >= 0 && apostrophe < word.Length - 1 ? word[(apostrophe + 1)..] : word;
+            }
+        }
+
+        stream.End();
+        return wanted.Select(stem => surface.GetValueOrDefault(stem, stem)).ToList();
+    }
+}
