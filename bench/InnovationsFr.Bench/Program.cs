@@ -49,6 +49,7 @@ table.Latency("tag cloud, whole index (wp defaults)", wholeCloud, 0);
 table.Latency("tag cloud, widget: rubric + days=365 (counted live)", product.WidgetCloudLatencies(queries, options.Passes), 0);
 table.Latency("tag cloud scoped by q (counted live)", scopedCloud, 0);
 table.Latency("facet-value search /api/tags?prefix=", product.PrefixLatencies(queries, options.Passes), 0);
+table.Latency("related articles (limit 5, with why)", product.RelatedLatencies(options.Count, options.Seed, options.Passes), 0);
 product.Dispose();
 bare?.Dispose();
 

@@ -140,6 +140,13 @@ internal sealed class ProductRun : IDisposable
         (Stats.Latencies(queries.Take(50).ToList(), passes, _ => _index.TagCloud(new TagCloudRequest())),
          Stats.Latencies(queries, passes, q => _index.TagCloud(new TagCloudRequest { Scope = new TagScope { Query = q.Text } })));
 
+    /// <summary>Related articles of 200 articles spread over the corpus (ids of the generator: gen-SEED-NNNNNNN).</summary>
+    public List<double> RelatedLatencies(long count, int seed, int passes)
+    {
+        var ids = Enumerable.Range(0, 200).Select(i => $"gen-{seed}-{(long)i * (count / 200) + 17:D7}").Select(id => new BenchQuery(id, null)).ToList();
+        return Stats.Latencies(ids, passes, q => _index.Related(q.Text, new RelatedRequest { Limit = 5 }));
+    }
+
     /// <summary>Widget clouds: scoped by a rubric and a window of days, as data-rubric and data-days ask.</summary>
     public List<double> WidgetCloudLatencies(IReadOnlyList<BenchQuery> queries, int passes)
     {

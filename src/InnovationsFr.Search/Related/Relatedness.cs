@@ -62,8 +62,21 @@ internal static class Relatedness
             ApplyBoost = true,
         };
         mlt.SetMaxDocFreqPct(25);
-        var interesting = mlt.RetrieveInterestingTerms(new StringReader(text), ArticleDocument.Body);
-        var textQuery = mlt.Like(new StringReader(text), ArticleDocument.Body);
+        // One pass over the source: its interesting terms make both the query and the "why".
+        var terms = new List<ScoreTerm>();
+        var queue = mlt.RetrieveTerms(new StringReader(text), ArticleDocument.Body);
+        while (queue.Count > 0)
+        {
+            terms.Add(queue.Pop());
+        }
+
+        terms = terms.OrderByDescending(t => t.Score).ThenBy(t => t.Word, StringComparer.Ordinal).Take(mlt.MaxQueryTerms).ToList();
+        var interesting = terms.Select(t => t.Word).ToArray();
+        var textQuery = new BooleanQuery();
+        foreach (var term in terms)
+        {
+            textQuery.Add(new TermQuery(new Term(ArticleDocument.Body, term.Word)) { Boost = terms[0].Score > 0 ? term.Score / terms[0].Score : 1 }, Occur.SHOULD);
+        }
 
         // Tags: each shared canonical tag weighs its rarity, log(N / df).
         var sourceTags = source.Tags.Select(facts.Aliases.Key).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
@@ -72,7 +85,7 @@ internal static class Relatedness
 
         var filter = Filter(sourceId, source, request, facts);
         var textScores = new Dictionary<int, float>();
-        if (request.Signals != RelatedSignals.TagsOnly && textQuery is BooleanQuery { Clauses.Count: > 0 })
+        if (request.Signals != RelatedSignals.TagsOnly && textQuery.Clauses.Count > 0)
         {
             foreach (var hit in searcher.Search(textQuery, filter, Candidates).ScoreDocs)
             {
@@ -93,61 +106,87 @@ internal static class Relatedness
         }
 
         var bestText = textScores.Count == 0 ? 1 : textScores.Values.Max();
-        var sourceStems = Stems(text);
-        var sourceTitle = Slug.From(source.Title);
         var sourceDay = source.PublishedAt ?? DateTimeOffset.FromUnixTimeMilliseconds(facts.NewestMillis);
-        var results = new List<RelatedArticle>();
+
+        // Score every candidate from the per-segment arrays (tags, dates) without loading it…
+        var scored = new List<(int Doc, double Score, double Text, double Tags, double Time, List<string> Keys, long Millis)>();
+        var tagValues = new Dictionary<int, SortedSetDocValues?>();
         foreach (var docId in candidates)
         {
-            var doc = searcher.Doc(docId, SourceFields);
-            var title = doc.Get(ArticleDocument.Title);
-            var body = string.Join('\n', doc.Get(ArticleDocument.Summary) ?? "", doc.Get(ArticleDocument.Body) ?? "");
-            var stems = Stems(title + "\n" + body);
-            if ((sourceTitle.Length > 0 && Slug.From(title) == sourceTitle) || Jaccard(sourceStems, stems) >= 0.9)
+            var leafIndex = ReaderUtil.SubIndex(docId, reader.Leaves);
+            var leaf = reader.Leaves[leafIndex];
+            var local = docId - leaf.DocBase;
+            var cache = SegmentCache.For(leaf.AtomicReader);
+            if (!tagValues.TryGetValue(leafIndex, out var values))
             {
-                continue; // a near-duplicate of the source, not further reading
+                tagValues[leafIndex] = values = leaf.AtomicReader.GetSortedSetDocValues(ArticleDocument.Tag);
             }
 
-            var candidateTags = doc.GetValues(ArticleDocument.TagLabel).Select(facts.Aliases.Key).Distinct(StringComparer.Ordinal).ToList();
-            var shared = candidateTags.Where(tagWeights.ContainsKey).ToList();
+            var keys = new List<string>();
+            var term = new Lucene.Net.Util.BytesRef();
+            for (var i = cache.Tags.Starts[local]; i < cache.Tags.Starts[local + 1] && values != null; i++)
+            {
+                values.LookupOrd(cache.Tags.Ords[i], term);
+                keys.Add(term.Utf8ToString());
+            }
+
             var textPart = textScores.TryGetValue(docId, out var s) ? s / bestText : 0;
-            var tagPart = shared.Sum(k => tagWeights[k]) / tagTotal;
-            var published = DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), System.Globalization.CultureInfo.InvariantCulture);
-            var timePart = Math.Pow(2, -Math.Abs((published - sourceDay).TotalDays) / TimeHalfLifeDays);
+            var tagPart = keys.Where(tagWeights.ContainsKey).Sum(k => tagWeights[k]) / tagTotal;
+            var timePart = Math.Pow(2, -Math.Abs((DateTimeOffset.FromUnixTimeMilliseconds(cache.Millis[local]) - sourceDay).TotalDays) / TimeHalfLifeDays);
             var score = request.Signals switch
             {
                 RelatedSignals.TextOnly => textPart,
                 RelatedSignals.TagsOnly => tagPart,
                 _ => TextWeight * textPart + TagWeight * tagPart + TimeWeight * timePart,
             };
-            if (score <= 0)
+            if (score > 0)
             {
-                continue;
+                scored.Add((docId, score, textPart, tagPart, timePart, keys, cache.Millis[local]));
+            }
+        }
+
+        // …then load and explain only the best, skipping near-duplicates of the source, until the limit.
+        var sourceStems = Stems(text);
+        var sourceTitle = Slug.From(source.Title);
+        var results = new List<RelatedArticle>();
+        foreach (var candidate in scored.OrderByDescending(c => Math.Round(c.Score, 4)).ThenByDescending(c => c.Millis).ThenBy(c => c.Doc))
+        {
+            if (results.Count == request.Limit)
+            {
+                break;
             }
 
-            var labels = candidateTags.Select(k => facts.Labels.GetValueOrDefault(k, k)).ToList();
+            var doc = searcher.Doc(candidate.Doc, SourceFields);
+            var title = doc.Get(ArticleDocument.Title);
+            var stems = Stems(title + "\n" + (doc.Get(ArticleDocument.Summary) ?? "") + "\n" + (doc.Get(ArticleDocument.Body) ?? ""));
+            if ((sourceTitle.Length > 0 && Slug.From(title) == sourceTitle) || Jaccard(sourceStems, stems) >= 0.9)
+            {
+                continue; // a near-duplicate of the source, not further reading
+            }
+
+            var keys = candidate.Keys.Distinct(StringComparer.Ordinal).ToList();
             results.Add(new RelatedArticle(
                 doc.Get(ArticleDocument.Id),
                 doc.Get(ArticleDocument.Slug),
                 doc.Get(ArticleDocument.Url),
                 title,
-                published,
+                DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), System.Globalization.CultureInfo.InvariantCulture),
                 doc.Get(ArticleDocument.RubricPath),
-                labels,
-                Math.Round(score, 4),
+                keys.Select(k => facts.Labels.GetValueOrDefault(k, k)).ToList(),
+                Math.Round(candidate.Score, 4),
                 new RelatedWhy(
-                    shared.OrderByDescending(k => tagWeights[k]).Select(k => facts.Labels.GetValueOrDefault(k, k)).ToList(),
+                    keys.Where(tagWeights.ContainsKey).OrderByDescending(k => tagWeights[k]).Select(k => facts.Labels.GetValueOrDefault(k, k)).ToList(),
                     SharedWords(interesting, stems, text),
-                    Math.Round(textPart, 4),
-                    Math.Round(tagPart, 4),
-                    Math.Round(timePart, 4))));
+                    Math.Round(candidate.Text, 4),
+                    Math.Round(candidate.Tags, 4),
+                    Math.Round(candidate.Time, 4))));
         }
 
+        // Ties broken by date, then id: the same index and request always give the same order.
         return results
             .OrderByDescending(r => r.Score)
             .ThenByDescending(r => r.PublishedAt)
             .ThenBy(r => r.Id, StringComparer.Ordinal)
-            .Take(request.Limit)
             .ToList();
     }
 
