@@ -146,18 +146,7 @@ public sealed class SearchParameters
             errors["tag"] = [$"at most {SearchIndex.MaxSelectedTags} tags may be combined."];
         }
 
-        var tagMode = Search.TagMode.All;
-        switch (TagMode?.Trim().ToLowerInvariant())
-        {
-            case null or "" or "all":
-                break;
-            case "any":
-                tagMode = Search.TagMode.Any;
-                break;
-            default:
-                errors["tagMode"] = ["tagMode must be 'all' or 'any'."];
-                break;
-        }
+        var tagMode = ParseTagMode(TagMode, errors);
 
         var facetLimit = FacetLimit ?? 20;
         if (facetLimit is < 0 or > 100)
@@ -204,6 +193,21 @@ public sealed class SearchParameters
             From = from,
             To = to,
         };
+    }
+
+    /// <summary>"all" (default) or "any"; anything else is an error on "tagMode".</summary>
+    internal static TagMode ParseTagMode(string? text, Dictionary<string, string[]> errors)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "all":
+                return Search.TagMode.All;
+            case "any":
+                return Search.TagMode.Any;
+            default:
+                errors["tagMode"] = ["tagMode must be 'all' or 'any'."];
+                return Search.TagMode.All;
+        }
     }
 
     private static readonly TimeZoneInfo Paris = FindParis();

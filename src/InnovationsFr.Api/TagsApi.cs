@@ -363,18 +363,7 @@ internal static class TagScopes
 {
     public static TagScope? Parse(string? q, string[]? tags, string? tagMode, string? rubric, string? from, string? to, Dictionary<string, string[]> errors)
     {
-        var mode = Search.TagMode.All;
-        switch (tagMode?.Trim().ToLowerInvariant())
-        {
-            case null or "" or "all":
-                break;
-            case "any":
-                mode = Search.TagMode.Any;
-                break;
-            default:
-                errors["tagMode"] = ["tagMode must be 'all' or 'any'."];
-                break;
-        }
+        var mode = SearchParameters.ParseTagMode(tagMode, errors);
 
         var selected = (tags ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
         if (selected.Count > SearchIndex.MaxSelectedTags)
