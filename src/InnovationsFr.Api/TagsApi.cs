@@ -130,35 +130,13 @@ public static class TagsApi
 }
 
 /// <summary>Query-string parameters of GET /api/tags.</summary>
-public sealed class TagListParameters
+public sealed class TagListParameters : TagScopeParameters
 {
-    [FromQuery(Name = "tag")]
-    [Description("Only articles carrying these tags (any spelling, slug or alias), as in a search.")]
-    public string[]? Tag { get; init; }
-
-    [FromQuery(Name = "tagMode")]
-    [Description("all (default) or any, as in a search.")]
-    public string? TagMode { get; init; }
 
     [FromQuery(Name = "prefix")]
     [Description("Only tags having a word that starts like this (accents and case ignored).")]
     public string? Prefix { get; init; }
 
-    [FromQuery(Name = "q")]
-    [Description("Count over the results of this search instead of the whole index.")]
-    public string? Q { get; init; }
-
-    [FromQuery(Name = "rubric")]
-    [Description("Count within this rubric (label, path or slug).")]
-    public string? Rubric { get; init; }
-
-    [FromQuery(Name = "from")]
-    [Description("Count articles published on or after this date (YYYY-MM-DD or ISO 8601).")]
-    public string? From { get; init; }
-
-    [FromQuery(Name = "to")]
-    [Description("Count articles published on or before this date (YYYY-MM-DD or ISO 8601).")]
-    public string? To { get; init; }
 
     [FromQuery(Name = "sort")]
     [Description("count (default, most used first) or name.")]
@@ -177,7 +155,7 @@ public sealed class TagListParameters
 
     internal TagListRequest? ToRequest(Dictionary<string, string[]> errors)
     {
-        var scope = TagScopes.Parse(Q, Tag, TagMode, Rubric, From, To, errors);
+        var scope = Scope(errors);
         var sort = TagSort.Count;
         switch (Sort?.Trim().ToLowerInvariant())
         {
@@ -208,17 +186,10 @@ public sealed class TagListParameters
 }
 
 /// <summary>Query-string parameters of GET /api/tags/cloud (wp_tag_cloud's, plus scoping and trending).</summary>
-public sealed class TagCloudParameters
+public sealed class TagCloudParameters : TagScopeParameters
 {
     private static readonly string[] Units = ["pt", "px", "em", "rem", "%"];
 
-    [FromQuery(Name = "tag")]
-    [Description("Only articles carrying these tags (any spelling, slug or alias), as in a search.")]
-    public string[]? Tag { get; init; }
-
-    [FromQuery(Name = "tagMode")]
-    [Description("all (default) or any, as in a search.")]
-    public string? TagMode { get; init; }
 
     [FromQuery(Name = "number")]
     [Description("How many tags, the most used (0: all). Default 45.")]
@@ -255,21 +226,6 @@ public sealed class TagCloudParameters
     [DefaultValue("log")]
     public string? Scale { get; init; }
 
-    [FromQuery(Name = "q")]
-    [Description("Only the tags of this search's results.")]
-    public string? Q { get; init; }
-
-    [FromQuery(Name = "rubric")]
-    [Description("Only the tags of this rubric (label, path or slug).")]
-    public string? Rubric { get; init; }
-
-    [FromQuery(Name = "from")]
-    [Description("Window start (YYYY-MM-DD or ISO 8601).")]
-    public string? From { get; init; }
-
-    [FromQuery(Name = "to")]
-    [Description("Window end (YYYY-MM-DD or ISO 8601).")]
-    public string? To { get; init; }
 
     [FromQuery(Name = "days")]
     [Description("A window of this many days ending at the newest article (instead of from/to).")]
@@ -281,7 +237,7 @@ public sealed class TagCloudParameters
 
     internal TagCloudRequest? ToRequest(Dictionary<string, string[]> errors)
     {
-        var scope = TagScopes.Parse(Q, Tag, TagMode, Rubric, From, To, errors);
+        var scope = Scope(errors);
         if (Number is < 0 or > 1000)
         {
             errors["number"] = ["number must be between 0 (all) and 1000."];
@@ -358,21 +314,44 @@ public sealed class TagCloudParameters
     }
 }
 
-/// <summary>The scope parameters shared by tag endpoints.</summary>
-internal static class TagScopes
+/// <summary>The scope shared by tag endpoints: the tags of a search's results instead of the whole index.</summary>
+public abstract class TagScopeParameters
 {
-    public static TagScope? Parse(string? q, string[]? tags, string? tagMode, string? rubric, string? from, string? to, Dictionary<string, string[]> errors)
-    {
-        var mode = SearchParameters.ParseTagMode(tagMode, errors);
+    [FromQuery(Name = "q")]
+    [Description("Only the tags of this search's results (instead of the whole index).")]
+    public string? Q { get; init; }
 
-        var selected = (tags ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+    [FromQuery(Name = "tag")]
+    [Description("Only articles carrying these tags (any spelling, slug or alias), as in a search.")]
+    public string[]? Tag { get; init; }
+
+    [FromQuery(Name = "tagMode")]
+    [Description("all (default) or any, as in a search.")]
+    public string? TagMode { get; init; }
+
+    [FromQuery(Name = "rubric")]
+    [Description("Only the tags of this rubric (label, path or slug).")]
+    public string? Rubric { get; init; }
+
+    [FromQuery(Name = "from")]
+    [Description("Only articles published on or after this date (YYYY-MM-DD or ISO 8601).")]
+    public string? From { get; init; }
+
+    [FromQuery(Name = "to")]
+    [Description("Only articles published on or before this date (YYYY-MM-DD or ISO 8601).")]
+    public string? To { get; init; }
+
+    internal TagScope? Scope(Dictionary<string, string[]> errors)
+    {
+        var mode = SearchParameters.ParseTagMode(TagMode, errors);
+        var selected = (Tag ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
         if (selected.Count > SearchIndex.MaxSelectedTags)
         {
             errors["tag"] = [$"at most {SearchIndex.MaxSelectedTags} tags may be combined."];
         }
 
-        var start = SearchParameters.ParseDate(from, "from", endOfDay: false, errors);
-        var end = SearchParameters.ParseDate(to, "to", endOfDay: true, errors);
+        var start = SearchParameters.ParseDate(From, "from", endOfDay: false, errors);
+        var end = SearchParameters.ParseDate(To, "to", endOfDay: true, errors);
         if (start != null && end != null && start > end)
         {
             errors["to"] = ["to must not be before from."];
@@ -380,10 +359,10 @@ internal static class TagScopes
 
         return errors.Count > 0 ? null : new TagScope
         {
-            Query = q,
+            Query = Q,
             Tags = selected,
             TagMode = mode,
-            Rubric = string.IsNullOrWhiteSpace(rubric) ? null : rubric,
+            Rubric = string.IsNullOrWhiteSpace(Rubric) ? null : Rubric,
             From = start,
             To = end,
         };
