@@ -60,9 +60,9 @@ internal static class Relatedness
             MinWordLen = 2,
             MaxQueryTerms = 20,
             ApplyBoost = true,
-            // Terms in more than 5% of the articles (10 at least, for small sites) say little about
+            // Terms in more than 1% of the articles (10 at least, for small sites) say little about
             // relatedness and cost the most postings: at 25% a related list took 400 ms at 1M articles.
-            MaxDocFreq = Math.Max(10, reader.NumDocs / 20),
+            MaxDocFreq = Math.Max(10, reader.NumDocs / 100),
         };
         // One pass over the source: its interesting terms make both the query and the "why".
         var terms = new List<ScoreTerm>();
