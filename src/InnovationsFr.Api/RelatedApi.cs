@@ -109,12 +109,7 @@ public sealed class RelatedParameters
             errors["limit"] = [$"limit must be between 1 and {RelatedRequest.MaxLimit}."];
         }
 
-        var from = SearchParameters.ParseDate(From, "from", endOfDay: false, errors);
-        var to = SearchParameters.ParseDate(To, "to", endOfDay: true, errors);
-        if (from != null && to != null && from > to)
-        {
-            errors["to"] = ["to must not be before from."];
-        }
+        var (from, to) = SearchParameters.ParseWindow(From, To, errors);
 
         return errors.Count > 0 ? null : new RelatedRequest
         {

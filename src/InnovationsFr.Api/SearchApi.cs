@@ -133,12 +133,7 @@ public sealed class SearchParameters
                 break;
         }
 
-        var from = ParseDate(From, "from", endOfDay: false, errors);
-        var to = ParseDate(To, "to", endOfDay: true, errors);
-        if (from != null && to != null && from > to)
-        {
-            errors["to"] = ["to must not be before from."];
-        }
+        var (from, to) = ParseWindow(From, To, errors);
 
         var tags = (Tag ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
         if (tags.Count > SearchIndex.MaxSelectedTags)
@@ -210,9 +205,20 @@ public sealed class SearchParameters
         }
     }
 
-    private static readonly TimeZoneInfo Paris = FindParis();
+    /// <summary>A publication window from the "from" and "to" parameters; errors name the parameter at fault.</summary>
+    internal static (DateTimeOffset? From, DateTimeOffset? To) ParseWindow(string? from, string? to, Dictionary<string, string[]> errors)
+    {
+        var start = ParseDate(from, "from", endOfDay: false, errors);
+        var end = ParseDate(to, "to", endOfDay: true, errors);
+        if (start != null && end != null && start > end)
+        {
+            errors["to"] = ["to must not be before from."];
+        }
 
-    internal static DateTimeOffset? ParseDate(string? text, string name, bool endOfDay, Dictionary<string, string[]> errors)
+        return (start, end);
+    }
+
+    private static DateTimeOffset? ParseDate(string? text, string name, bool endOfDay, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -223,7 +229,7 @@ public sealed class SearchParameters
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
             var local = endOfDay ? day.ToDateTime(TimeOnly.MaxValue) : day.ToDateTime(TimeOnly.MinValue);
-            return new DateTimeOffset(local, Paris.GetUtcOffset(local));
+            return new DateTimeOffset(local, ParisTime.Zone.GetUtcOffset(local));
         }
 
         if (CorpusReader.TryParseDate(text, out var instant))
@@ -235,19 +241,4 @@ public sealed class SearchParameters
         return null;
     }
 
-    private static TimeZoneInfo FindParis()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.Utc;
-        }
-        catch (InvalidTimeZoneException)
-        {
-            return TimeZoneInfo.Utc;
-        }
-    }
 }

@@ -350,12 +350,7 @@ public abstract class TagScopeParameters
             errors["tag"] = [$"at most {SearchIndex.MaxSelectedTags} tags may be combined."];
         }
 
-        var start = SearchParameters.ParseDate(From, "from", endOfDay: false, errors);
-        var end = SearchParameters.ParseDate(To, "to", endOfDay: true, errors);
-        if (start != null && end != null && start > end)
-        {
-            errors["to"] = ["to must not be before from."];
-        }
+        var (start, end) = SearchParameters.ParseWindow(From, To, errors);
 
         return errors.Count > 0 ? null : new TagScope
         {

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Bogus;
+using InnovationsFr.Search;
 
 namespace InnovationsFr.Indexer;
 
@@ -33,8 +34,6 @@ internal sealed class CorpusGenerator
     ];
 
     private static readonly DateTimeOffset Start = new(2016, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly TimeZoneInfo Paris = FindParis();
-
     private readonly Vocabulary _words = Vocabulary.Load();
     private readonly Randomizer _random;
     private readonly Zipf _nouns;
@@ -86,7 +85,7 @@ internal sealed class CorpusGenerator
     {
         var title = Capitalise(Sentence(6, 11, final: false));
         var published = Start.AddMinutes(_random.Number(0, 10 * 365 * 24 * 60));
-        published = published.ToOffset(Paris.GetUtcOffset(published));
+        published = published.ToOffset(ParisTime.Zone.GetUtcOffset(published));
         body.Clear();
         var target = BodyWords();
         var words = 0;
@@ -232,18 +231,6 @@ internal sealed class CorpusGenerator
         }
 
         return sb.ToString().Normalize(NormalizationForm.FormC);
-    }
-
-    private static TimeZoneInfo FindParis()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.Utc;
-        }
     }
 
     /// <summary>Draws ranks 0..n-1 with probability ∝ 1/(rank+1)^s.</summary>

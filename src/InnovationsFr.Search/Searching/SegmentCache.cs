@@ -14,8 +14,6 @@ internal sealed class SegmentCache
 {
     private static readonly ConditionalWeakTable<object, SegmentCache> Caches = new();
 
-    private static readonly TimeZoneInfo Paris = FindParis();
-
     private SegmentCache(long[] millis, int[] days, int[] months, Ordinals tags, Ordinals rubrics)
     {
         Millis = millis;
@@ -66,7 +64,7 @@ internal sealed class SegmentCache
             {
                 millis[doc] = published.Get(doc);
                 days[doc] = Day(millis[doc]);
-                var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(millis[doc]), Paris);
+                var local = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(millis[doc]), ParisTime.Zone);
                 months[doc] = local.Year * 12 + local.Month - 1;
             }
         }
@@ -77,18 +75,6 @@ internal sealed class SegmentCache
             months,
             Ordinals.Read(reader.GetSortedSetDocValues(ArticleDocument.Tag), maxDoc),
             Ordinals.Read(reader.GetSortedSetDocValues(ArticleDocument.Rubric), maxDoc));
-    }
-
-    private static TimeZoneInfo FindParis()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.Utc;
-        }
     }
 
     /// <summary>A sorted-set doc-values field flattened: document d's ordinals are Ords[Starts[d] .. Starts[d + 1]).</summary>
