@@ -12,6 +12,16 @@ internal sealed record BenchOptions(long Count, int Seed, string OutDir, string 
 
     public bool ReuseIndex { get; init; }
 
+    /// <summary>Sections to measure (--only search,tags,related,suggest); empty = all.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    /// <summary>A real corpus and its index (--related-corpus FILE --related-index DIR) to time related lists on real text.</summary>
+    public string? RelatedCorpus { get; init; }
+
+    public string? RelatedIndex { get; init; }
+
+    public bool Runs(string section) => Only.Count == 0 || Only.Contains(section);
+
     public static BenchOptions Parse(string[] args)
     {
         string? Get(string name) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault();
@@ -25,7 +35,10 @@ internal sealed record BenchOptions(long Count, int Seed, string OutDir, string 
             int.Parse(Get("passes") ?? "3", CultureInfo.InvariantCulture),
             int.Parse(Get("http-requests") ?? "3000", CultureInfo.InvariantCulture),
             int.Parse(Get("threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-            args.Contains("--no-http")) { SkipBare = args.Contains("--no-bare"), ReuseIndex = args.Contains("--reuse-index") };
+            args.Contains("--no-http")) { SkipBare = args.Contains("--no-bare"), ReuseIndex = args.Contains("--reuse-index"),
+            RelatedCorpus = Get("related-corpus"),
+            RelatedIndex = Get("related-index"),
+            Only = (Get("only") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase) };
     }
 
     private static string FindRoot()
@@ -145,6 +158,17 @@ internal sealed class ProductRun : IDisposable
     {
         var ids = Enumerable.Range(0, 200).Select(i => $"gen-{seed}-{(long)i * (count / 200) + 17:D7}").Select(id => new BenchQuery(id, null)).ToList();
         return Stats.Latencies(ids, passes, q => _index.Related(q.Text, new RelatedRequest { Limit = 5 }));
+    }
+
+    /// <summary>Related lists of 200 articles spread through a real corpus already indexed.</summary>
+    public static (string Label, List<double> Latencies) RealRelatedLatencies(string corpus, string indexRoot, int passes)
+    {
+        using var index = new SearchIndex(new IndexFolder(indexRoot));
+        index.Open();
+        var ids = File.ReadLines(corpus).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
+        var picked = Enumerable.Range(0, 200).Select(i => new BenchQuery(ids[(int)((long)i * ids.Count / 200)], null)).ToList();
+        var latencies = Stats.Latencies(picked, passes, q => index.Related(q.Text, new RelatedRequest { Limit = 5 }));
+        return ($"related articles, real text ({Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(corpus)))}: {ids.Count:N0} articles)", latencies);
     }
 
     /// <summary>Widget clouds: scoped by a rubric and a window of days, as data-rubric and data-days ask.</summary>

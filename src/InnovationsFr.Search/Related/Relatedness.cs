@@ -1,6 +1,5 @@
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Index;
-using Lucene.Net.Queries.Mlt;
 using Lucene.Net.Search;
 
 namespace InnovationsFr.Search;
@@ -20,6 +19,12 @@ internal static class Relatedness
     /// <summary>Time proximity halves every this many days apart.</summary>
     public const double TimeHalfLifeDays = 180;
     private const int Candidates = 60;
+    /// <summary>Words of the source in the text query (MoreLikeThis's max query terms).</summary>
+    private const int MaxQueryTerms = 20;
+    /// <summary>Share of the text part that is the coverage of the source's interesting words (the rest is the text score against the best).</summary>
+    private const double CoverageShare = 0.5;
+    /// <summary>Text part from which a candidate is compared word by word with the source (a near-duplicate scores about 1).</summary>
+    private const double NearDuplicateText = 0.6;
 
     private static readonly HashSet<string> SourceFields = [ArticleDocument.Id, ArticleDocument.Slug, ArticleDocument.Url, ArticleDocument.Title, ArticleDocument.Summary, ArticleDocument.Body, ArticleDocument.TagLabel, ArticleDocument.PublishedIso, ArticleDocument.RubricPath];
 
@@ -42,37 +47,22 @@ internal static class Relatedness
             DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    public static List<RelatedArticle> Find(IndexSearcher searcher, ReaderFacts facts, Draft source, string? sourceId, RelatedRequest request)
+    /// <summary>Related articles for a source; <paramref name="sourceDoc"/> is its document (-1 for a draft), never returned.</summary>
+    public static List<RelatedArticle> Find(IndexSearcher searcher, ReaderFacts facts, Draft source, int sourceDoc, RelatedRequest request)
     {
         var text = string.Join('\n', source.Title ?? "", source.Text);
         var reader = searcher.IndexReader;
         var stats = facts.TagStats.Value;
         double n = Math.Max(1, stats.Articles);
 
-        // Text: MoreLikeThis tuned for a news site (Elasticsearch's defaults, min_doc_freq 5 and
-        // min_term_freq 2, find nothing on a small site or in a short piece).
-        var mlt = new MoreLikeThis(reader)
-        {
-            Analyzer = FrenchAnalysis.Stemmed,
-            FieldNames = [ArticleDocument.Body],
-            MinTermFreq = 1,
-            MinDocFreq = 2,
-            MinWordLen = 2,
-            MaxQueryTerms = 20,
-            ApplyBoost = true,
-            // Terms in more than 1% of the articles (10 at least, for small sites) say little about
-            // relatedness and cost the most postings: at 25% a related list took 400 ms at 1M articles.
-            MaxDocFreq = Math.Max(10, reader.NumDocs / 100),
-        };
-        // One pass over the source: its interesting terms make both the query and the "why".
-        var terms = new List<ScoreTerm>();
-        var queue = mlt.RetrieveTerms(new StringReader(text), ArticleDocument.Body);
-        while (queue.Count > 0)
-        {
-            terms.Add(queue.Pop());
-        }
-
-        terms = terms.OrderByDescending(t => t.Score).ThenBy(t => t.Word, StringComparer.Ordinal).Take(mlt.MaxQueryTerms).ToList();
+        // Text: MoreLikeThis's term selection (tf × idf of the source's words), tuned for a news
+        // site: Elasticsearch's defaults (min_doc_freq 5, min_term_freq 2) find nothing on a small
+        // site or in a short piece. Terms in more than 1% of the articles (10 at least, for small
+        // sites) say little about relatedness and cost the most postings. Done here rather than by
+        // MoreLikeThis.RetrieveTerms, whose per-word DocFreq opens a terms enumerator per segment:
+        // 24 ms of a 42 ms related list at 1M articles.
+        var (sourceCounts, surface) = Words(text);
+        var terms = InterestingTerms(reader, sourceCounts, maxDocFreq: Math.Max(10, reader.NumDocs / 100));
         var interesting = terms.Select(t => t.Word).ToArray();
         var textQuery = new BooleanQuery();
         foreach (var term in terms)
@@ -88,11 +78,13 @@ internal static class Relatedness
         // everything that shares it (found on CERT-FR, where many advisories carry one risk label).
         var tagTotal = Math.Max(tagWeights.Values.Sum(), 3 * Math.Log(1 + 20));
 
-        var filter = Filter(sourceId, source, request, facts);
+        // No filter unless the request narrows the candidates: a filter over every article costs
+        // more than the search; the source itself is dropped from the hits instead.
+        var filter = Filter(source, request, facts);
         var textScores = new Dictionary<int, float>();
         if (request.Signals != RelatedSignals.TagsOnly && textQuery.Clauses.Count > 0)
         {
-            foreach (var hit in searcher.Search(textQuery, filter, Candidates).ScoreDocs)
+            foreach (var hit in searcher.Search(textQuery, filter, Candidates + 1).ScoreDocs.Where(h => h.Doc != sourceDoc))
             {
                 textScores[hit.Doc] = hit.Score;
             }
@@ -101,18 +93,26 @@ internal static class Relatedness
         var candidates = new HashSet<int>(textScores.Keys);
         if (request.Signals != RelatedSignals.TextOnly && sourceTags.Count > 0)
         {
-            // Candidates come from the source's rarer tags (a common tag's postings are long and it
-            // weighs little); every shared tag still counts in the score below.
+            // Candidates come from the source's rarer tags: at most four, each on at most 2% of the
+            // articles (1,000 at least), or else the rarest one — a common tag's postings are long and
+            // it weighs little. Every shared tag still counts in the score below.
+            var rare = Math.Max(1000, n / 50);
+            var byRarity = sourceTags.OrderByDescending(k => tagWeights[k]).ThenBy(k => k, StringComparer.Ordinal).ToList();
+            var seeds = request.Signals == RelatedSignals.TagsOnly
+                ? byRarity
+                : byRarity.Where(k => stats.ByKey.GetValueOrDefault(k).Count <= rare).Take(4).DefaultIfEmpty(byRarity[0]).ToList();
             var tagQuery = new BooleanQuery();
-            foreach (var key in sourceTags.OrderByDescending(k => tagWeights[k]).Take(request.Signals == RelatedSignals.TagsOnly ? sourceTags.Count : 4))
+            foreach (var key in seeds)
             {
                 tagQuery.Add(new TermQuery(new Term(ArticleDocument.Tag, key)) { Boost = (float)tagWeights[key] }, Occur.SHOULD);
             }
 
-            candidates.UnionWith(searcher.Search(tagQuery, filter, Candidates).ScoreDocs.Select(h => h.Doc));
+            candidates.UnionWith(searcher.Search(tagQuery, filter, Candidates + 1).ScoreDocs.Select(h => h.Doc).Where(d => d != sourceDoc));
         }
 
         var bestText = textScores.Count == 0 ? 1 : textScores.Values.Max();
+        var matched = MatchedTerms(reader, candidates, interesting);
+        var totalBoost = terms.Sum(t => t.Score);
         var sourceDay = source.PublishedAt ?? DateTimeOffset.FromUnixTimeMilliseconds(facts.NewestMillis);
 
         // Score every candidate from the per-segment arrays (tags, dates) without loading it…
@@ -137,7 +137,11 @@ internal static class Relatedness
                 keys.Add(term.Utf8ToString());
             }
 
-            var textPart = textScores.TryGetValue(docId, out var s) ? s / bestText : 0;
+            // Text: the candidate's score against the best one, and how much of the source's
+            // interesting words it shares (one rare word alone, like "H2" for a database and for
+            // HTTP/2, does not make the same subject).
+            var coverage = totalBoost > 0 ? matched[docId].Sum(i => terms[i].Score) / totalBoost : 0;
+            var textPart = textScores.TryGetValue(docId, out var s) ? (1 - CoverageShare) * (s / bestText) + CoverageShare * coverage : 0;
             var tagPart = keys.Where(tagWeights.ContainsKey).Sum(k => tagWeights[k]) / tagTotal;
             var timePart = Math.Pow(2, -Math.Abs((DateTimeOffset.FromUnixTimeMilliseconds(cache.Millis[local]) - sourceDay).TotalDays) / TimeHalfLifeDays);
             var score = request.Signals switch
@@ -153,7 +157,7 @@ internal static class Relatedness
         }
 
         // …then load and explain only the best, skipping near-duplicates of the source, until the limit.
-        var sourceStems = Stems(text);
+        var sourceStems = sourceCounts.Keys.ToHashSet(StringComparer.Ordinal);
         var sourceTitle = Slug.From(source.Title);
         var results = new List<RelatedArticle>();
         foreach (var candidate in scored.OrderByDescending(c => Math.Round(c.Score, 4)).ThenByDescending(c => c.Millis).ThenBy(c => c.Doc))
@@ -165,8 +169,9 @@ internal static class Relatedness
 
             var doc = searcher.Doc(candidate.Doc, SourceFields);
             var title = doc.Get(ArticleDocument.Title);
-            var stems = Stems(title + "\n" + (doc.Get(ArticleDocument.Summary) ?? "") + "\n" + (doc.Get(ArticleDocument.Body) ?? ""));
-            if ((sourceTitle.Length > 0 && Slug.From(title) == sourceTitle) || Jaccard(sourceStems, stems) >= 0.9)
+            // Nearly the same words means nearly the best text score: only those are compared word by word.
+            if ((sourceTitle.Length > 0 && Slug.From(title) == sourceTitle)
+                || (candidate.Text >= NearDuplicateText && Jaccard(sourceStems, Words(title + "\n" + (doc.Get(ArticleDocument.Summary) ?? "") + "\n" + (doc.Get(ArticleDocument.Body) ?? "")).Counts.Keys.ToHashSet(StringComparer.Ordinal)) >= 0.9))
             {
                 continue; // a near-duplicate of the source, not further reading
             }
@@ -183,7 +188,7 @@ internal static class Relatedness
                 Math.Round(candidate.Score, 4),
                 new RelatedWhy(
                     keys.Where(tagWeights.ContainsKey).OrderByDescending(k => tagWeights[k]).Select(k => facts.Labels.GetValueOrDefault(k, k)).ToList(),
-                    SharedWords(interesting, stems, text),
+                    matched[candidate.Doc].Take(6).Select(i => surface.GetValueOrDefault(interesting[i], interesting[i])).ToList(),
                     Math.Round(candidate.Text, 4),
                     Math.Round(candidate.Tags, 4),
                     Math.Round(candidate.Time, 4))));
@@ -197,15 +202,16 @@ internal static class Relatedness
             .ToList();
     }
 
-    private static Filter? Filter(string? sourceId, Draft source, RelatedRequest request, ReaderFacts facts)
+    private static Filter? Filter(Draft source, RelatedRequest request, ReaderFacts facts)
     {
-        var clauses = new BooleanQuery();
-        clauses.Add(new MatchAllDocsQuery(), Occur.MUST);
-        if (sourceId != null)
+        var narrowed = request.ExcludeTags.Count > 0 || request.SameRubric || request.From != null || request.To != null;
+        if (!narrowed)
         {
-            clauses.Add(new TermQuery(new Term(ArticleDocument.Id, sourceId)), Occur.MUST_NOT);
+            return null;
         }
 
+        var clauses = new BooleanQuery();
+        clauses.Add(new MatchAllDocsQuery(), Occur.MUST);
         foreach (var tag in request.ExcludeTags)
         {
             clauses.Add(new TermQuery(new Term(ArticleDocument.Tag, facts.Aliases.Key(tag))), Occur.MUST_NOT);
@@ -225,38 +231,106 @@ internal static class Relatedness
         return filter;
     }
 
-    private static HashSet<string> Stems(string text) =>
-        FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, text.Length > 20_000 ? text[..20_000] : text).ToHashSet(StringComparer.Ordinal);
-
-    private static double Jaccard(HashSet<string> a, HashSet<string> b) =>
-        a.Count + b.Count == 0 ? 0 : (double)a.Count(b.Contains) / (a.Count + b.Count - a.Count(b.Contains));
-
-    /// <summary>The source's interesting terms the candidate also uses, as words a reader recognises (the source's first spelling of each stem).</summary>
-    private static List<string> SharedWords(string[] interesting, HashSet<string> candidateStems, string sourceText)
+    /// <summary>
+    /// The words worth a query, as MoreLikeThis picks them: stems of at least two characters found in
+    /// at least two articles and at most <paramref name="maxDocFreq"/>, scored tf × idf (classic
+    /// 1 + ln(N / (df + 1))), best first, ties by word. Document frequencies are read with one terms
+    /// enumerator per segment, seeking the words in order.
+    /// </summary>
+    private static List<(string Word, float Score)> InterestingTerms(IndexReader reader, Dictionary<string, int> counts, int maxDocFreq)
     {
-        var wanted = interesting.Where(candidateStems.Contains).Take(6).ToList();
-        if (wanted.Count == 0)
+        var words = counts.Keys.Where(w => w.Length >= 2).Select(w => (Word: w, Bytes: new Lucene.Net.Util.BytesRef(w))).ToList();
+        words.Sort((a, b) => a.Bytes.CompareTo(b.Bytes));
+        var docFreqs = new int[words.Count];
+        foreach (var leaf in reader.Leaves)
         {
-            return [];
+            var termsEnum = leaf.AtomicReader.GetTerms(ArticleDocument.Body)?.GetEnumerator();
+            for (var i = 0; termsEnum != null && i < words.Count; i++)
+            {
+                if (termsEnum.SeekExact(words[i].Bytes))
+                {
+                    docFreqs[i] += termsEnum.DocFreq;
+                }
+            }
         }
 
+        double n = Math.Max(1, reader.NumDocs);
+        return words
+            .Select((w, i) => (w.Word, DocFreq: docFreqs[i]))
+            .Where(w => w.DocFreq >= 2 && w.DocFreq <= maxDocFreq)
+            .Select(w => (w.Word, Score: (float)(counts[w.Word] * (1 + Math.Log(n / (w.DocFreq + 1))))))
+            .OrderByDescending(w => w.Score)
+            .ThenBy(w => w.Word, StringComparer.Ordinal)
+            .Take(MaxQueryTerms)
+            .ToList();
+    }
+
+    /// <summary>How often each stem occurs in a text, and the first spelling of each as the text writes it (without its elided article).</summary>
+    private static (Dictionary<string, int> Counts, Dictionary<string, string> Surface) Words(string text)
+    {
+        text = text.Length > 20_000 ? text[..20_000] : text;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var surface = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var stream = FrenchAnalysis.Stemmed.GetTokenStream(ArticleDocument.Body, sourceText.Length > 20_000 ? sourceText[..20_000] : sourceText);
+        using var stream = FrenchAnalysis.Stemmed.GetTokenStream(ArticleDocument.Body, text);
         var term = stream.AddAttribute<ICharTermAttribute>();
         var offset = stream.AddAttribute<IOffsetAttribute>();
         stream.Reset();
-        while (stream.IncrementToken() && surface.Count < wanted.Count)
+        while (stream.IncrementToken())
         {
             var stem = term.ToString();
-            if (wanted.Contains(stem) && !surface.ContainsKey(stem))
+            counts[stem] = counts.GetValueOrDefault(stem) + 1;
+            if (counts[stem] == 1)
             {
-                var word = sourceText[offset.StartOffset..offset.EndOffset];
+                var word = text[offset.StartOffset..offset.EndOffset];
                 var apostrophe = word.IndexOfAny(['\'', '’']);
                 surface[stem] = apostrophe >= 0 && apostrophe < word.Length - 1 ? word[(apostrophe + 1)..] : word;
             }
         }
 
         stream.End();
-        return wanted.Select(stem => surface.GetValueOrDefault(stem, stem)).ToList();
+        return (counts, surface);
+    }
+
+    private static double Jaccard(HashSet<string> a, HashSet<string> b) =>
+        a.Count + b.Count == 0 ? 0 : (double)a.Count(b.Contains) / (a.Count + b.Count - a.Count(b.Contains));
+
+    /// <summary>For each candidate, the indexes of the source's interesting terms its body contains, read from the postings (one enumerator per term and segment, candidates in order).</summary>
+    private static Dictionary<int, List<int>> MatchedTerms(IndexReader reader, IReadOnlyCollection<int> candidates, string[] interesting)
+    {
+        var matched = candidates.ToDictionary(d => d, _ => new List<int>());
+        foreach (var group in candidates.Order().GroupBy(d => ReaderUtil.SubIndex(d, reader.Leaves)))
+        {
+            var leaf = reader.Leaves[group.Key];
+            for (var i = 0; i < interesting.Length; i++)
+            {
+                var docs = leaf.AtomicReader.GetTermDocsEnum(new Term(ArticleDocument.Body, interesting[i]));
+                if (docs == null)
+                {
+                    continue;
+                }
+
+                foreach (var docId in group)
+                {
+                    var local = docId - leaf.DocBase;
+                    var at = docs.DocID;
+                    if (at < local)
+                    {
+                        at = docs.Advance(local);
+                    }
+
+                    if (at == DocIdSetIterator.NO_MORE_DOCS)
+                    {
+                        break;
+                    }
+
+                    if (at == local)
+                    {
+                        matched[docId].Add(i);
+                    }
+                }
+            }
+        }
+
+        return matched;
     }
 }

@@ -147,13 +147,13 @@ public sealed class SearchIndex : IDisposable
     /// <summary>Articles related to an indexed one ("À lire aussi"), each with why; null when the id is unknown.</summary>
     public IReadOnlyList<RelatedArticle>? Related(string id, RelatedRequest request) => WithSearcher((searcher, open) =>
     {
-        var source = Relatedness.Source(searcher, id, out _);
-        return source == null ? null : Relatedness.Find(searcher, Facts(searcher.IndexReader, open.Aliases), source, id, request);
+        var source = Relatedness.Source(searcher, id, out var docId);
+        return source == null ? null : Relatedness.Find(searcher, Facts(searcher.IndexReader, open.Aliases), source, docId, request);
     });
 
     /// <summary>Earlier coverage for a draft that is not in the index.</summary>
     public IReadOnlyList<RelatedArticle> RelatedToDraft(Draft draft, RelatedRequest request) => WithSearcher((searcher, open) =>
-        Relatedness.Find(searcher, Facts(searcher.IndexReader, open.Aliases), draft, null, request));
+        Relatedness.Find(searcher, Facts(searcher.IndexReader, open.Aliases), draft, -1, request));
 
     /// <summary>An article by id, or null.</summary>
     public Article? GetArticle(string id) => WithSearcher((searcher, _) =>
