@@ -28,6 +28,14 @@ internal static class Cli
           InnovationsFr.Indexer related-eval --index DIR --judgments FILE
               Precision@5 and nDCG@5 of related articles against judgments, for text only,
               tags only and both combined (the ablation).
+          InnovationsFr.Indexer eval --dataset DIR [--queries FILE] [--run FILE] [--baseline] [--synonyms FILE]
+              Relevance on a test collection (docs.jsonl, queries*.jsonl, qrels.tsv): indexes the
+              documents in a temporary folder with the product's analysis, runs each query as
+              /api/search does and prints "FILE SYSTEM METRIC VALUE" lines (MRR@10, nDCG@10,
+              Recall@100, zero-results, p50-ms, p99-ms) per query file (default: queries.*.jsonl).
+              --run writes the ranked lists (query, document, rank, score; tab-separated, top 100);
+              --baseline also runs bare Lucene BM25 (title ×2 + body, words OR-ed) for comparison;
+              --synonyms: the editors' synonym file, as the API uses it (config/synonyms.txt).
           InnovationsFr.Indexer related --index DIR --id ID [--limit N]
               The related articles of one article, with why.
           InnovationsFr.Indexer tag-duplicates --index DIR [--limit N]
@@ -49,7 +57,7 @@ internal static class Cli
         Arguments parsed;
         try
         {
-            parsed = Arguments.Parse(args.Skip(1), flags: new HashSet<string>(StringComparer.Ordinal) { "strict" });
+            parsed = Arguments.Parse(args.Skip(1), flags: new HashSet<string>(StringComparer.Ordinal) { "strict", "baseline" });
         }
         catch (ArgumentException e)
         {
@@ -67,6 +75,9 @@ internal static class Cli
                 "tag-duplicates" => TagDuplicates(parsed, output),
                 "related-eval" => RelatedEval(parsed, output),
                 "related" => Related(parsed, output),
+                "eval" => await RelevanceEval.RunAsync(
+                    parsed.One("dataset") ?? throw new ArgumentException("eval needs --dataset DIR"),
+                    parsed.One("queries"), parsed.One("run"), parsed.Has("baseline"), parsed.One("synonyms"), output, cancellationToken),
                 _ => UsageError(error, $"unknown command '{args[0]}'"),
             };
         }

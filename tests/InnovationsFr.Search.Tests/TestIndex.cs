@@ -8,7 +8,7 @@ public sealed class TestIndex : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public TestIndex(IEnumerable<Article> articles)
+    public TestIndex(IEnumerable<Article> articles, SynonymFile? synonyms = null)
     {
         Root = Path.Combine(Path.GetTempPath(), "ifr-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Root);
@@ -17,7 +17,7 @@ public sealed class TestIndex : IDisposable
         Folder = new IndexFolder(Path.Combine(Root, "index"));
         var report = IndexBuilder.BuildAsync(Folder, [CorpusPath]).GetAwaiter().GetResult();
         Assert.Equal(BuildOutcome.Published, report.Outcome);
-        Index = new SearchIndex(Folder);
+        Index = new SearchIndex(Folder, synonyms);
         Index.Open();
     }
 

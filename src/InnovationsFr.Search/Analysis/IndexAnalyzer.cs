@@ -11,5 +11,6 @@ internal static class IndexAnalyzer
         new Dictionary<string, Analyzer>
         {
             [ArticleDocument.TitleExact] = FrenchAnalysis.Exact,
+            [ArticleDocument.Words] = FrenchAnalysis.Exact,
         });
 }

@@ -1,3 +1,4 @@
+using Lucene.Net.Index;
 using System.Globalization;
 using Lucene.Net.Documents;
 using Lucene.Net.Util;
@@ -28,6 +29,11 @@ internal static class ArticleDocument
     // summary or body: analysing them twice cost a fifth of the build time for the weakest signal.
     public const string TitleExact = "title_exact";
 
+    // Every word of title, summary and body as written (exact chain: lower case, accents kept, not
+    // stemmed), documents only (no frequencies, positions or norms): the vocabulary that "did you
+    // mean" and word completion offer, with how many articles use each word. Not searched.
+    public const string Words = "words";
+
     // Filters, sorting and counting.
     public const string Tag = "tag";
     public const string TagVariant = "tag_variant";
@@ -39,6 +45,8 @@ internal static class ArticleDocument
     public const char VariantSeparator = '\u001f';
 
     private static readonly FieldType StoredText = new(TextField.TYPE_STORED) { OmitNorms = false };
+
+    private static readonly FieldType VocabularyText = new(TextField.TYPE_NOT_STORED) { OmitNorms = true, IndexOptions = IndexOptions.DOCS_ONLY };
 
     public static Document ToDocument(Article article, TagAliases aliases)
     {
@@ -53,6 +61,7 @@ internal static class ArticleDocument
             new Field(Title, article.Title, StoredText),
             new TextField(TitleExact, article.Title, Field.Store.NO),
             new Field(Body, bodyText, StoredText),
+            new Field(Words, article.Summary is { } lead ? string.Join('\n', article.Title, lead, bodyText) : article.Title + "\n" + bodyText, VocabularyText),
             new StoredField(PublishedIso, article.PublishedAt.ToString("O", CultureInfo.InvariantCulture)),
             // Doc values serve sorting, date filters and the recency boost (an indexed numeric
             // field for ranges cost 8% of build time for no faster filtering).

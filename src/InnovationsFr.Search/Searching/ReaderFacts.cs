@@ -9,6 +9,9 @@ internal sealed class ReaderFacts
     /// <summary>Every tag's count and first and last use, computed on first need.</summary>
     public required Lazy<TagStats> TagStats { get; init; }
 
+    /// <summary>The words of titles and tag labels, for "did you mean" and completion; built on first need.</summary>
+    public required Lazy<Vocabulary> Vocabulary { get; init; }
+
     /// <summary>Display label by tag key.</summary>
     public required IReadOnlyDictionary<string, string> Labels { get; init; }
 
@@ -43,12 +46,15 @@ internal sealed class ReaderFacts
             }
         }
 
+        var labels = ElectLabels(reader, ArticleDocument.TagVariant, aliases.CanonicalLabel);
+        var tagStats = new Lazy<TagStats>(() => Search.TagStats.Read(reader));
         return new ReaderFacts
         {
             NewestMillis = newest == int.MinValue ? 0 : newest * 86_400_000L,
-            Labels = ElectLabels(reader, ArticleDocument.TagVariant, aliases.CanonicalLabel),
+            Labels = labels,
             Aliases = aliases,
-            TagStats = new Lazy<TagStats>(() => Search.TagStats.Read(reader)),
+            TagStats = tagStats,
+            Vocabulary = new Lazy<Vocabulary>(() => Search.Vocabulary.Read(reader, labels.Select(l => (l.Value, tagStats.Value.ByKey.GetValueOrDefault(l.Key).Count)))),
             RubricLabels = ElectLabels(reader, ArticleDocument.RubricVariant, _ => null),
         };
     }

@@ -25,12 +25,19 @@ public sealed class SearchIndex : IDisposable
     private readonly IndexFolder _folder;
     private readonly ConditionalWeakTable<IndexReader, ReaderFacts> _facts = new();
     private readonly System.Threading.Lock _openLock = new();
+    private readonly SynonymFile _synonyms;
     private OpenGeneration? _open;
 
-    public SearchIndex(IndexFolder folder)
+    /// <param name="folder">The index folder.</param>
+    /// <param name="synonyms">The editors' synonym file (read again when it changes); none by default.</param>
+    public SearchIndex(IndexFolder folder, SynonymFile? synonyms = null)
     {
         _folder = folder;
+        _synonyms = synonyms ?? SynonymFile.None;
     }
+
+    /// <summary>The synonyms in force.</summary>
+    public Synonyms Synonyms => _synonyms.Current;
 
     public IndexFolder Folder => _folder;
 
@@ -69,8 +76,9 @@ public sealed class SearchIndex : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var parsed = UserQuery.Parse(request.Query);
-        var textQuery = QueryFactory.Build(parsed);
-        var highlight = QueryFactory.HighlightTerms(parsed);
+        var synonyms = _synonyms.Current;
+        var textQuery = QueryFactory.Build(parsed, synonyms);
+        var highlight = QueryFactory.HighlightTerms(parsed, synonyms);
 
         var size = Math.Clamp(request.Size, 1, SearchRequest.MaxSize);
         var page = Math.Max(1, request.Page);
@@ -95,6 +103,36 @@ public sealed class SearchIndex : IDisposable
             // counted without its own filter in the same pass.
             var collector = new FacetedCollector(plan);
             searcher.Search(textQuery ?? new MatchAllDocsQuery(), collector);
+
+            // Typo tolerance: again, with the words the index does not know well matched approximately.
+            var typoTolerant = false;
+            if (textQuery != null && request.TypoTolerance)
+            {
+                var fuzzy = Typos.Candidates(parsed, searcher.IndexReader, synonyms, out var unknownWord);
+                if (fuzzy.Count > 0 && (collector.TotalHits < Typos.FewResults || unknownWord))
+                {
+                    collector = new FacetedCollector(plan);
+                    searcher.Search(QueryFactory.Build(parsed, synonyms, fuzzy)!, collector);
+                    typoTolerant = true;
+                }
+            }
+
+            // "Did you mean": shown when the corrected query finds more, or the same articles with
+            // the words spelled right (stemming and accent folding had already forgiven them).
+            string? suggestion = null;
+            if (request.Suggest && textQuery != null && Spelling.Correct(parsed, searcher.IndexReader, facts.Vocabulary.Value, synonyms) is { } corrected)
+            {
+                var counter = new FacetedCollector(plan with { CountFacets = false, Depth = 1 });
+                if (QueryFactory.Build(UserQuery.Parse(corrected), synonyms) is { } correctedQuery)
+                {
+                    searcher.Search(correctedQuery, counter);
+                    if (counter.TotalHits > 0 && counter.TotalHits >= collector.TotalHits)
+                    {
+                        suggestion = corrected;
+                    }
+                }
+            }
+
             var top = collector.Hits((page - 1) * size, size);
 
             var hits = new List<ArticleHit>(top.Length);
@@ -113,9 +151,17 @@ public sealed class SearchIndex : IDisposable
                 plan.CountFacets ? Facets.Rubrics(collector, request, facts.RubricLabels) : [],
                 plan.CountFacets ? Facets.Dates(collector, request) : [],
                 parsed.Effective,
-                parsed.Truncated);
+                parsed.Truncated)
+            {
+                TypoTolerant = typoTolerant,
+                Suggestion = suggestion,
+            };
         });
     }
+
+    /// <summary>Autocomplete: up to <paramref name="limit"/> (at most 10) completions of the last word, tag labels and titles.</summary>
+    public CompletionList Complete(string typed, int limit = 10) => WithSearcher((searcher, open) =>
+        Completions.Complete(searcher, Facts(searcher.IndexReader, open.Aliases), typed, limit));
 
     /// <summary>At most this many selected tags are applied.</summary>
     public const int MaxSelectedTags = 20;

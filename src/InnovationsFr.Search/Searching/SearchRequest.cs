@@ -50,6 +50,10 @@ public sealed record SearchRequest
     /// <summary>Smallest count for an unselected tag, rubric or date bucket to be listed.</summary>
     public int FacetMinCount { get; init; } = 1;
     public DateInterval Histogram { get; init; } = DateInterval.Year;
+    /// <summary>Whether words the index does not know may match approximately when results are few.</summary>
+    public bool TypoTolerance { get; init; } = true;
+    /// <summary>Whether to look for a "did you mean" correction.</summary>
+    public bool Suggest { get; init; } = true;
 }
 
 /// <summary>One page of results.</summary>
@@ -63,7 +67,14 @@ public sealed record SearchPage(
     IReadOnlyList<RubricFacet> Rubrics,
     IReadOnlyList<DateBucket> Dates,
     string EffectiveQuery,
-    bool QueryTruncated);
+    bool QueryTruncated)
+{
+    /// <summary>True when words the index does not know were also matched approximately (typo tolerance).</summary>
+    public bool TypoTolerant { get; init; }
+
+    /// <summary>"Did you mean": a corrected query, spelled as the index spells it, or null.</summary>
+    public string? Suggestion { get; init; }
+}
 
 /// <summary>One result: what a result list shows, with highlighted fragments (HTML-escaped, matches in &lt;mark&gt;).</summary>
 public sealed record ArticleHit(

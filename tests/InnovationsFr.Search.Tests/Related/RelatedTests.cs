@@ -15,7 +15,7 @@ public sealed class ShippedIndex : IDisposable
             TagAliases = TagAliases.Load(Path.Combine(root, "config", "tag-aliases.txt")),
         }).GetAwaiter().GetResult();
         Assert.Equal(BuildOutcome.Published, report.Outcome);
-        Index = new SearchIndex(folder);
+        Index = new SearchIndex(folder, new SynonymFile(Path.Combine(root, "config", "synonyms.txt")));
         Index.Open();
         Judgments = RelatedJudgments.Load(Path.Combine(root, "tests", "data", "related-judgments.tsv"));
     }

@@ -1,0 +1,147 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+
+namespace InnovationsFr.Search;
+
+/// <summary>What kind of text a completion is.</summary>
+public enum CompletionKind
+{
+    /// <summary>The query with its last word completed.</summary>
+    Word,
+    /// <summary>A tag label.</summary>
+    Tag,
+    /// <summary>An article's title.</summary>
+    Title,
+}
+
+/// <summary>
+/// One completion. <see cref="Count"/> is how many articles use the word or carry the tag;
+/// <see cref="Slug"/> is the tag's or article's slug, <see cref="Id"/> the article's id.
+/// </summary>
+public sealed record Completion(string Text, CompletionKind Kind, int? Count, string? Slug, string? Id);
+
+/// <summary>Completions of what a reader is typing.</summary>
+public sealed record CompletionList(string Query, IReadOnlyList<Completion> Completions);
+
+/// <summary>
+/// Autocomplete: the last word completed from the site's vocabulary (the words most articles use
+/// first: the likeliest word is the most common one), tag labels with a word starting like it (most
+/// used tags first) and article titles holding the words typed so far (newest first: on a news
+/// site the latest coverage is the one sought). Accents and case are ignored.
+/// </summary>
+internal static class Completions
+{
+    public const int MaxLimit = 10;
+
+    public static CompletionList Complete(IndexSearcher searcher, ReaderFacts facts, string typed, int limit)
+    {
+        limit = Math.Clamp(limit, 1, MaxLimit);
+        var text = typed.Length > 200 ? typed[..200] : typed;
+        var words = text.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length == 0)
+        {
+            return new CompletionList(typed, []);
+        }
+
+        var completingWord = !char.IsWhiteSpace(text[^1]);
+        var last = words[^1];
+        var apostrophe = last.IndexOfAny(['\'', '’']);
+        var elided = apostrophe > 0 && apostrophe <= 6 && apostrophe < last.Length - 1 ? last[..(apostrophe + 1)] : "";
+        var stem = last[elided.Length..];
+        var head = string.Join(' ', words[..^1]);
+        var results = new List<Completion>();
+
+        if (completingWord && stem.Any(char.IsLetterOrDigit))
+        {
+            foreach (var (word, count) in facts.Vocabulary.Value.Completions(stem, limit))
+            {
+                results.Add(new Completion((head.Length > 0 ? head + " " : "") + elided + word, CompletionKind.Word, count, null, null));
+                if (results.Count >= Math.Min(4, limit))
+                {
+                    break;
+                }
+            }
+
+            var folded = Vocabulary.Fold(stem);
+            foreach (var tag in facts.TagStats.Value.ByKey
+                .Where(t => facts.Labels.TryGetValue(t.Key, out var label) && Vocabulary.Fold(label).Split(' ', '-', '\'').Any(w => w.StartsWith(folded, StringComparison.Ordinal)))
+                .OrderByDescending(t => t.Value.Count)
+                .ThenBy(t => t.Key, StringComparer.Ordinal)
+                .Take(3))
+            {
+                var label = facts.Labels[tag.Key];
+                results.Add(new Completion(label, CompletionKind.Tag, tag.Value.Count, Slug.From(label), null));
+            }
+        }
+
+        foreach (var title in Titles(searcher, words, completingWord, limit))
+        {
+            results.Add(title);
+        }
+
+        var distinct = results
+            .GroupBy(c => c.Kind + ":" + Vocabulary.Fold(c.Text), StringComparer.Ordinal)
+            .Select(g => g.First())
+            .ToList();
+        // Words first, then tags, then titles, each kind keeping a share when there are more than fit.
+        var picked = distinct.Where(c => c.Kind == CompletionKind.Word).Take(4)
+            .Concat(distinct.Where(c => c.Kind == CompletionKind.Tag).Take(3))
+            .Concat(distinct.Where(c => c.Kind == CompletionKind.Title).Take(3))
+            .ToList();
+        picked.AddRange(distinct.Except(picked).Take(limit - picked.Count));
+        return new CompletionList(typed, picked.OrderBy(c => c.Kind).Take(limit).ToList());
+    }
+
+    /// <summary>Titles holding every word typed, the last one as a prefix (two letters at least), newest first.</summary>
+    private static IEnumerable<Completion> Titles(IndexSearcher searcher, string[] words, bool completingWord, int limit)
+    {
+        var query = new BooleanQuery();
+        for (var i = 0; i < words.Length; i++)
+        {
+            var stems = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, words[i]);
+            var isPrefix = completingWord && i == words.Length - 1;
+            if (isPrefix)
+            {
+                var folded = stems.Count == 1 ? Vocabulary.Fold(words[i][(words[i].LastIndexOfAny(['\'', '’']) + 1)..]) : "";
+                if (folded.Length < 2 || !folded.All(char.IsLetterOrDigit))
+                {
+                    if (stems.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    query.Add(new TermQuery(new Term(ArticleDocument.Title, stems[^1])), Occur.MUST);
+                    continue;
+                }
+
+                // The stem of a whole word ("voiture" → "voitur"), or any title word starting like the letters typed.
+                var either = new BooleanQuery
+                {
+                    { new TermQuery(new Term(ArticleDocument.Title, stems[0])), Occur.SHOULD },
+                    { new PrefixQuery(new Term(ArticleDocument.Title, folded)), Occur.SHOULD },
+                };
+                query.Add(either, Occur.MUST);
+            }
+            else
+            {
+                foreach (var stem in stems)
+                {
+                    query.Add(new TermQuery(new Term(ArticleDocument.Title, stem)), Occur.MUST);
+                }
+            }
+        }
+
+        if (query.Clauses.Count == 0)
+        {
+            yield break;
+        }
+
+        var newest = new Sort(new SortField(ArticleDocument.Published, SortFieldType.INT64, reverse: true));
+        var fields = new HashSet<string> { ArticleDocument.Title, ArticleDocument.Slug, ArticleDocument.Id };
+        foreach (var hit in searcher.Search(query, null, Math.Min(limit, 3), newest).ScoreDocs)
+        {
+            var doc = searcher.Doc(hit.Doc, fields);
+            yield return new Completion(doc.Get(ArticleDocument.Title), CompletionKind.Title, null, doc.Get(ArticleDocument.Slug), doc.Get(ArticleDocument.Id));
+        }
+    }
+}

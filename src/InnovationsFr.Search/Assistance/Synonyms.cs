@@ -1,0 +1,143 @@
+namespace InnovationsFr.Search;
+
+/// <summary>
+/// Editors' synonyms and acronyms: groups of equivalent words or phrases ("IA, intelligence
+/// artificielle, AI"), one group per line, '#' starts a comment. Matched on the query's analysed
+/// words (so case, accents, elision and plurals do not matter) and expanded at query time only: a
+/// change needs no rebuild.
+/// </summary>
+public sealed class Synonyms
+{
+    public static readonly Synonyms None = new([]);
+
+    /// <summary>Each variant's key (its stems, or its folded form when they are all stop words) → its group.</summary>
+    private readonly Dictionary<string, int> _groupByKey = new(StringComparer.Ordinal);
+
+    private Synonyms(IReadOnlyList<IReadOnlyList<string>> groups)
+    {
+        Groups = groups;
+        for (var g = 0; g < groups.Count; g++)
+        {
+            foreach (var variant in groups[g])
+            {
+                var key = Key(variant);
+                if (key.Length > 0)
+                {
+                    _groupByKey.TryAdd(key, g);
+                    LongestVariant = Math.Max(LongestVariant, variant.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+                }
+            }
+        }
+    }
+
+    /// <summary>The groups, each variant as the editors wrote it.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Groups { get; }
+
+    /// <summary>Words in the longest variant: the longest span of a query worth matching.</summary>
+    internal int LongestVariant { get; }
+
+    public static Synonyms Parse(IEnumerable<string> lines)
+    {
+        var groups = new List<IReadOnlyList<string>>();
+        foreach (var raw in lines)
+        {
+            var line = raw.Split('#')[0].Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var variants = line.Split(',').Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (variants.Count >= 2)
+            {
+                groups.Add(variants);
+            }
+        }
+
+        return new Synonyms(groups);
+    }
+
+    public static Synonyms Load(string path) => File.Exists(path) ? Parse(File.ReadLines(path)) : None;
+
+    /// <summary>
+    /// The match key of a word or phrase: its stems; for an acronym the analysis drops as a stop
+    /// word ("AI", "CE"), the letters exactly as written, so that "AI" matches but the French "ai"
+    /// or "ce" does not.
+    /// </summary>
+    internal static string Key(string text)
+    {
+        var stems = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, text);
+        return stems.Count > 0 ? string.Join(' ', stems) : "=" + text.Trim();
+    }
+
+    /// <summary>The group a key belongs to, or -1.</summary>
+    internal int GroupOf(string key) => _groupByKey.TryGetValue(key, out var g) ? g : -1;
+
+    /// <summary>Whether a word is one of the variants (then it is never fuzzed: acronyms are short and exact).</summary>
+    internal bool Contains(string word) => _groupByKey.ContainsKey(Key(word));
+}
+
+/// <summary>
+/// A synonym file that is read again when it changes (its time stamp is checked at most every
+/// two seconds), so editors' changes apply without a rebuild or a restart.
+/// </summary>
+public sealed class SynonymFile
+{
+    private readonly TimeSpan _checkEvery;
+    private readonly string? _path;
+    private readonly System.Threading.Lock _lock = new();
+    private Synonyms _current;
+    private DateTime _stamp;
+    private long _checkedAt;
+
+    public SynonymFile(string? path)
+        : this(path, TimeSpan.FromSeconds(2))
+    {
+    }
+
+    internal SynonymFile(string? path, TimeSpan checkEvery)
+    {
+        _checkEvery = checkEvery;
+        _path = path;
+        _stamp = Stamp();
+        _current = path == null ? Synonyms.None : Synonyms.Load(path);
+        _checkedAt = Environment.TickCount64;
+    }
+
+    public static readonly SynonymFile None = new(null);
+
+    public string? Path => _path;
+
+    public Synonyms Current
+    {
+        get
+        {
+            if (_path == null || Environment.TickCount64 - Volatile.Read(ref _checkedAt) < _checkEvery.TotalMilliseconds)
+            {
+                return _current;
+            }
+
+            lock (_lock)
+            {
+                _checkedAt = Environment.TickCount64;
+                var stamp = Stamp();
+                if (stamp != _stamp)
+                {
+                    try
+                    {
+                        _current = Synonyms.Load(_path);
+                        _stamp = stamp;
+                    }
+                    catch (IOException)
+                    {
+                        // being written: keep the last good list and read it again on the next check
+                    }
+                }
+
+                return _current;
+            }
+        }
+    }
+
+    private DateTime Stamp() => _path != null && File.Exists(_path) ? File.GetLastWriteTimeUtc(_path) : DateTime.MinValue;
+}

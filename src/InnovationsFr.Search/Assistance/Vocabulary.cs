@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text;
+using Lucene.Net.Index;
+
+namespace InnovationsFr.Search;
+
+/// <summary>
+/// The words readers may be offered, as the site writes them (lower case, accents kept): every
+/// word of the articles (the terms of the words field, with the number of articles using each) and
+/// of the tag labels (with the tag's article count). Built once per index version, on first need.
+/// Serves "did you mean" (a typed word → its right spelling) and word completion.
+/// </summary>
+internal sealed class Vocabulary
+{
+    private readonly Dictionary<string, int> _known;
+    private readonly Dictionary<string, string> _bestByFolded;
+    private readonly Dictionary<string, List<string>> _byStem;
+    private readonly (string Folded, string Word, int Count)[] _sorted;
+
+    private Vocabulary(Dictionary<string, int> known)
+    {
+        _known = known;
+        var entries = known.Select(p => (Folded: Fold(p.Key), Word: p.Key, Count: p.Value)).ToList();
+        _bestByFolded = entries
+            .GroupBy(e => e.Folded, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(e => e.Count).ThenBy(e => e.Word, StringComparer.Ordinal).First().Word, StringComparer.Ordinal);
+        _byStem = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (_, word, _) in entries.OrderByDescending(e => e.Count).ThenBy(e => e.Word, StringComparer.Ordinal))
+        {
+            var stems = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, word);
+            if (stems.Count == 1)
+            {
+                if (!_byStem.TryGetValue(stems[0], out var words))
+                {
+                    _byStem[stems[0]] = words = [];
+                }
+
+                words.Add(word);
+            }
+        }
+
+        _sorted = entries.OrderBy(e => e.Folded, StringComparer.Ordinal).ThenByDescending(e => e.Count).ToArray();
+    }
+
+    public int Count => _known.Count;
+
+    public static Vocabulary Read(IndexReader reader, IEnumerable<(string Label, int Count)> tagLabels)
+    {
+        var known = new Dictionary<string, int>(StringComparer.Ordinal);
+        var terms = MultiFields.GetTerms(reader, ArticleDocument.Words);
+        if (terms != null)
+        {
+            var iterator = terms.GetEnumerator();
+            while (iterator.MoveNext())
+            {
+                var word = iterator.Term.Utf8ToString();
+                if (word.Any(char.IsLetter))
+                {
+                    known[word] = iterator.DocFreq;
+                }
+            }
+        }
+
+        foreach (var (label, count) in tagLabels)
+        {
+            foreach (var word in FrenchAnalysis.Analyze(FrenchAnalysis.Exact, label).Where(w => w.Any(char.IsLetter)))
+            {
+                known[word] = Math.Max(known.GetValueOrDefault(word), count);
+            }
+        }
+
+        return new Vocabulary(known);
+    }
+
+    /// <summary>Whether the site writes this word exactly so (lower case).</summary>
+    public bool Knows(string word) => _known.ContainsKey(word);
+
+    /// <summary>How many articles use the word (0 if unknown).</summary>
+    public int CountOf(string word) => _known.GetValueOrDefault(word);
+
+    /// <summary>The site's most used spelling of a word that differs only by accents ("securite" → "sécurité"), or null.</summary>
+    public string? WithAccents(string word) => _bestByFolded.GetValueOrDefault(Fold(word));
+
+    /// <summary>The site's spellings of a stem, most used first.</summary>
+    public IReadOnlyList<string> SpellingsOf(string stem) => _byStem.TryGetValue(stem, out var words) ? words : [];
+
+    /// <summary>The most used words starting like a prefix, accents ignored.</summary>
+    public IEnumerable<(string Word, int Count)> Completions(string prefix, int limit)
+    {
+        var folded = Fold(prefix);
+        if (folded.Length == 0)
+        {
+            return [];
+        }
+
+        var lo = 0;
+        var hi = _sorted.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (string.CompareOrdinal(_sorted[mid].Folded, folded) < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        var matches = new List<(string Word, int Count)>();
+        for (var i = lo; i < _sorted.Length && _sorted[i].Folded.StartsWith(folded, StringComparison.Ordinal); i++)
+        {
+            matches.Add((_sorted[i].Word, _sorted[i].Count));
+        }
+
+        return matches
+            .GroupBy(m => Fold(m.Word), StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(m => m.Count).First())
+            .OrderByDescending(m => m.Count)
+            .ThenBy(m => m.Word.Length)
+            .ThenBy(m => m.Word, StringComparer.Ordinal)
+            .Take(limit);
+    }
+
+    /// <summary>Lower case without accents.</summary>
+    public static string Fold(string word)
+    {
+        var decomposed = word.ToLowerInvariant().Normalize(NormalizationForm.FormD);
+        var sb = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
+            {
+                sb.Append(c switch { 'œ' => "oe", 'æ' => "ae", _ => c.ToString() });
+            }
+        }
+
+        return sb.ToString().Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>Damerau-Levenshtein distance (optimal string alignment) between two words.</summary>
+    public static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+}
