@@ -8,9 +8,30 @@ var builder = WebApplication.CreateBuilder(args);
 
 // One SearchIndex for the process: it owns the Lucene directory and searcher manager.
 builder.Services.Configure<SearchSettings>(builder.Configuration.GetSection(SearchSettings.Section));
-builder.Services.AddSingleton(sp => new SearchIndex(new IndexFolder(SearchSettings.Resolve(
-    sp.GetRequiredService<IOptions<SearchSettings>>().Value.IndexPath,
-    sp.GetRequiredService<IHostEnvironment>().ContentRootPath))));
+builder.Services.AddSingleton(sp =>
+{
+    var settings = sp.GetRequiredService<IOptions<SearchSettings>>().Value;
+    var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+    return new SearchIndex(
+        new IndexFolder(SearchSettings.Resolve(settings.IndexPath, root)),
+        new SynonymFile(SearchSettings.Resolve(settings.SynonymsPath, root)));
+});
+
+builder.Services.AddSingleton(TimeProvider.System);
+
+// Admin endpoints: API keys from configuration (Admin:ReadKeys, Admin:WriteKeys); none → 404.
+builder.Services.AddSingleton(sp => AdminKeys.From(sp.GetRequiredService<IConfiguration>()));
+
+// Queries that found nothing, for editors: bounded, no personal data, kept across restarts.
+builder.Services.AddSingleton(sp =>
+{
+    var settings = sp.GetRequiredService<IOptions<SearchSettings>>().Value;
+    var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+    return new ZeroResultLog(settings.ZeroResultsPath is { } path
+        ? SearchSettings.Resolve(path, root)
+        : Path.Combine(SearchSettings.Resolve(settings.IndexPath, root), "zero-results.json"));
+});
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ZeroResultLog>());
 
 // Build the index if it is missing, then open it, without holding up the server.
 builder.Services.AddSingleton<IndexStartup>();
@@ -41,6 +62,8 @@ app.UseCors();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", options => options.WithTitle("InnovationsFr Search API"));
 app.MapSearchApi();
+app.MapSuggestApi();
+app.MapAdminApi();
 app.MapArticlesApi();
 app.MapTagsApi();
 app.MapRelatedApi();

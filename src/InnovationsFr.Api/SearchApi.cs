@@ -19,7 +19,7 @@ public static class SearchApi
         return app;
     }
 
-    public static Results<Ok<SearchPage>, ValidationProblem, ProblemHttpResult> Search([AsParameters] SearchParameters parameters, SearchIndex index)
+    public static Results<Ok<SearchPage>, ValidationProblem, ProblemHttpResult> Search([AsParameters] SearchParameters parameters, SearchIndex index, ZeroResultLog zeroResults, TimeProvider clock)
     {
         var errors = new Dictionary<string, string[]>();
         var request = parameters.ToRequest(errors);
@@ -33,7 +33,14 @@ public static class SearchApi
             return IndexNotReady();
         }
 
-        return TypedResults.Ok(index.Search(request));
+        var page = index.Search(request);
+        // A query that found nothing at all (not a filtered-out or paged-past one) goes to the editors' log.
+        if (page.Total == 0 && request.Page == 1 && request.Tags.Count == 0 && request.Rubric == null && request.From == null && request.To == null)
+        {
+            zeroResults.Record(request.Query, clock.GetUtcNow());
+        }
+
+        return TypedResults.Ok(page);
     }
 
     internal static ProblemHttpResult IndexNotReady() =>

@@ -8,7 +8,7 @@ namespace InnovationsFr.Api.Tests;
 /// The real API over a real index, built at start-up (as in production) from the shipped corpus
 /// into a temporary folder.
 /// </summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>
+public class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly string _indexPath = Path.Combine(Path.GetTempPath(), "ifr-api-tests", Guid.NewGuid().ToString("N"));
 

@@ -14,6 +14,12 @@ public sealed class SearchSettings
     /// <summary>The editors' tag alias file used when the API builds an index; relative like IndexPath.</summary>
     public string TagAliasesPath { get; set; } = "config/tag-aliases.txt";
 
+    /// <summary>The editors' synonym file, read again when it changes (no rebuild); relative like IndexPath.</summary>
+    public string SynonymsPath { get; set; } = "config/synonyms.txt";
+
+    /// <summary>Where the zero-result log is kept between restarts; default: zero-results.json in the index folder.</summary>
+    public string? ZeroResultsPath { get; set; }
+
     /// <summary>Build the index from the corpus at start-up when none exists.</summary>
     public bool BuildIfMissing { get; set; } = true;
 

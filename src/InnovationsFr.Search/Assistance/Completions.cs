@@ -1,16 +1,21 @@
 using Lucene.Net.Index;
+using System.Text.Json.Serialization;
 using Lucene.Net.Search;
 
 namespace InnovationsFr.Search;
 
 /// <summary>What kind of text a completion is.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CompletionKind>))]
 public enum CompletionKind
 {
     /// <summary>The query with its last word completed.</summary>
+    [JsonStringEnumMemberName("word")]
     Word,
     /// <summary>A tag label.</summary>
+    [JsonStringEnumMemberName("tag")]
     Tag,
     /// <summary>An article's title.</summary>
+    [JsonStringEnumMemberName("title")]
     Title,
 }
 

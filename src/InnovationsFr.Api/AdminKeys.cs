@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace InnovationsFr.Api;
+
+/// <summary>What an admin endpoint needs.</summary>
+public enum AdminAccess
+{
+    Read,
+    Write,
+}
+
+/// <summary>
+/// The admin API keys, from configuration Admin:ReadKeys and Admin:WriteKeys (lists, so
+/// Admin__WriteKeys__0 in the environment). A write key also reads. Keys are compared in constant
+/// time, as SHA-256 digests (so a key's length does not show either). With no key configured the
+/// admin endpoints do not exist (404): never open by default.
+/// </summary>
+public sealed class AdminKeys
+{
+    public const string Header = "X-Api-Key";
+
+    private readonly List<byte[]> _read;
+    private readonly List<byte[]> _write;
+
+    private AdminKeys(IEnumerable<string> read, IEnumerable<string> write)
+    {
+        _write = write.Where(k => !string.IsNullOrWhiteSpace(k)).Select(Digest).ToList();
+        _read = read.Where(k => !string.IsNullOrWhiteSpace(k)).Select(Digest).Concat(_write).ToList();
+    }
+
+    public bool Configured => _read.Count > 0;
+
+    public static AdminKeys From(IConfiguration configuration) => new(
+        configuration.GetSection("Admin:ReadKeys").Get<string[]>() ?? [],
+        configuration.GetSection("Admin:WriteKeys").Get<string[]>() ?? []);
+
+    /// <summary>The status an admin request gets: null when allowed, else 404 (no key configured), 401 (no or wrong key) or 403 (a read key on a write).</summary>
+    public int? Refuse(HttpRequest request, AdminAccess access)
+    {
+        if (!Configured)
+        {
+            return StatusCodes.Status404NotFound;
+        }
+
+        var given = request.Headers[Header].ToString();
+        if (given.Length == 0)
+        {
+            return StatusCodes.Status401Unauthorized;
+        }
+
+        var digest = Digest(given);
+        var writes = Matches(_write, digest);
+        var reads = Matches(_read, digest);
+        if (!reads)
+        {
+            return StatusCodes.Status401Unauthorized;
+        }
+
+        return access == AdminAccess.Write && !writes ? StatusCodes.Status403Forbidden : null;
+    }
+
+    /// <summary>Every key is compared, so the time taken does not tell which one matched.</summary>
+    private static bool Matches(List<byte[]> keys, byte[] digest)
+    {
+        var found = false;
+        foreach (var key in keys)
+        {
+            found |= CryptographicOperations.FixedTimeEquals(key, digest);
+        }
+
+        return found;
+    }
+
+    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}
+
+/// <summary>Endpoint filter: admin endpoints answer only to the right key.</summary>
+public static class AdminEndpoints
+{
+    public static RouteHandlerBuilder RequireAdmin(this RouteHandlerBuilder endpoint, AdminAccess access) =>
+        endpoint
+            .AddEndpointFilter(async (context, next) =>
+            {
+                var keys = context.HttpContext.RequestServices.GetRequiredService<AdminKeys>();
+                return keys.Refuse(context.HttpContext.Request, access) switch
+                {
+                    null => await next(context),
+                    StatusCodes.Status404NotFound => TypedResults.Problem(statusCode: 404, title: "Not found"),
+                    StatusCodes.Status401Unauthorized => TypedResults.Problem(statusCode: 401, title: "An admin API key is required", detail: $"Send a valid key in the {AdminKeys.Header} header."),
+                    var status => TypedResults.Problem(statusCode: status, title: "This key may only read", detail: "Writes need a key from Admin:WriteKeys."),
+                };
+            })
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+}
