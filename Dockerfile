@@ -19,7 +19,8 @@ RUN dotnet publish src/InnovationsFr.Api/InnovationsFr.Api.csproj -c Release -o 
 # 2. Index: build the shipped corpus into the image, strictly (a bad record fails the image build).
 FROM build AS index
 COPY corpus/ /corpus/
-RUN dotnet /out/indexer/InnovationsFr.Indexer.dll build --corpus /corpus/articles.jsonl --index /index-data --strict
+COPY config/ /config/
+RUN dotnet /out/indexer/InnovationsFr.Indexer.dll build --corpus /corpus/articles.jsonl --index /index-data --aliases /config/tag-aliases.txt --strict
 
 # 3. Run: the ASP.NET runtime only, as the image's non-root "app" user.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
@@ -27,10 +28,13 @@ WORKDIR /app
 COPY --from=build /out/api ./
 COPY --from=index --chown=app:app /index-data /app/index-data
 COPY --chown=app:app corpus/ /app/corpus/
+COPY --chown=app:app config/ /app/config/
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     Search__IndexPath=/app/index-data \
     Search__CorpusPath=/app/corpus/articles.jsonl \
+    Search__TagAliasesPath=/app/config/tag-aliases.txt \
+    Search__SynonymsPath=/app/config/synonyms.txt \
     DOTNET_CLI_TELEMETRY_OPTOUT=1
 USER app
 EXPOSE 8080

@@ -56,6 +56,13 @@ if (options.Runs("tags"))
     table.Latency("facet-value search /api/tags?prefix=", product.PrefixLatencies(queries, options.Passes), 0);
 }
 
+if (options.Runs("assist"))
+{
+    table.Latency("autocomplete /api/suggest (2–6 letters typed)", product.CompletionLatencies(queries, options.Passes), 0);
+    var (typoLatencies, typoQueries) = product.TypoLatencies(queries, options.Passes);
+    table.Latency($"search taking the typo fallback ({typoQueries} misspelt queries)", typoLatencies, 0);
+}
+
 if (options.Runs("related"))
 {
     table.Latency("related articles (limit 5, with why)", product.RelatedLatencies(options.Count, options.Seed, options.Passes), 0);

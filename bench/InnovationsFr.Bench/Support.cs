@@ -160,6 +160,47 @@ internal sealed class ProductRun : IDisposable
         return Stats.Latencies(ids, passes, q => _index.Related(q.Text, new RelatedRequest { Limit = 5 }));
     }
 
+    /// <summary>Autocomplete on the first 2 to 6 letters of each query's last word (what a reader has typed so far).</summary>
+    public List<double> CompletionLatencies(IReadOnlyList<BenchQuery> queries, int passes)
+    {
+        var typed = queries
+            .SelectMany(q => Enumerable.Range(2, 5).Select(n => q.Text.Length > n ? q.Text[..n] : q.Text))
+            .Where(t => t.Trim().Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .Select(t => new BenchQuery(t, null))
+            .ToList();
+        return Stats.Latencies(typed, passes, q => _index.Complete(q.Text));
+    }
+
+    /// <summary>
+    /// Searches that take the typo fallback: each query with two letters of a word of five letters
+    /// or more swapped (a word the index does not know), kept when the engine says it was typo-tolerant.
+    /// </summary>
+    public (List<double> Latencies, int Queries) TypoLatencies(IReadOnlyList<BenchQuery> queries, int passes)
+    {
+        var typos = new List<BenchQuery>();
+        foreach (var q in queries.Where(q => !q.Text.Contains('"') && !q.Text.Contains('-')))
+        {
+            var words = q.Text.Split(' ');
+            var i = Array.FindIndex(words, w => w.Length >= 5 && w.All(char.IsLetter));
+            if (i < 0)
+            {
+                continue;
+            }
+
+            var w = words[i].ToCharArray();
+            (w[2], w[3]) = (w[3], w[2]);
+            words[i] = new string(w);
+            var typo = new BenchQuery(string.Join(' ', words), q.Tag);
+            if (_index.Search(new SearchRequest { Query = typo.Text }).TypoTolerant)
+            {
+                typos.Add(typo);
+            }
+        }
+
+        return (Stats.Latencies(typos, passes, q => _index.Search(new SearchRequest { Query = q.Text, Tags = q.Tag == null ? [] : [q.Tag] })), typos.Count);
+    }
+
     /// <summary>Related lists of 200 articles spread through a real corpus already indexed.</summary>
     public static (string Label, List<double> Latencies) RealRelatedLatencies(string corpus, string indexRoot, int passes)
     {

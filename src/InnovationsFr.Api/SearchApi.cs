@@ -108,6 +108,11 @@ public sealed class SearchParameters
     [Description("Published on or before this date: YYYY-MM-DD (the whole day, Paris time) or an ISO 8601 date-time with offset.")]
     public string? To { get; init; }
 
+    [FromQuery(Name = "typoTolerance")]
+    [Description("true (default): when results are few or a word is unknown, words the index does not know well also match within 1 edit from 4 letters, 2 from 8 (typoTolerant in the answer says so). false: exact and stemmed matches only.")]
+    [DefaultValue(true)]
+    public bool? TypoTolerance { get; init; }
+
     internal SearchRequest? ToRequest(Dictionary<string, string[]> errors)
     {
         var page = Page ?? 1;
@@ -194,6 +199,7 @@ public sealed class SearchParameters
             Rubric = string.IsNullOrWhiteSpace(Rubric) ? null : Rubric,
             From = from,
             To = to,
+            TypoTolerance = TypoTolerance ?? true,
         };
     }
 

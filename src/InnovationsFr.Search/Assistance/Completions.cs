@@ -38,6 +38,9 @@ internal static class Completions
 {
     public const int MaxLimit = 10;
 
+    /// <summary>Letters of the last word before titles are matched on it as a prefix (two letters match half the titles).</summary>
+    private const int MinTitlePrefix = 3;
+
     public static CompletionList Complete(IndexSearcher searcher, ReaderFacts facts, string typed, int limit)
     {
         limit = Math.Clamp(limit, 1, MaxLimit);
@@ -56,10 +59,12 @@ internal static class Completions
         var head = string.Join(' ', words[..^1]);
         var results = new List<Completion>();
 
+        var completed = new List<string>();
         if (completingWord && stem.Any(char.IsLetterOrDigit))
         {
             foreach (var (word, count) in facts.Vocabulary.Value.Completions(stem, limit))
             {
+                completed.Add(word);
                 results.Add(new Completion((head.Length > 0 ? head + " " : "") + elided + word, CompletionKind.Word, count, null, null));
                 if (results.Count >= Math.Min(4, limit))
                 {
@@ -68,18 +73,13 @@ internal static class Completions
             }
 
             var folded = Vocabulary.Fold(stem);
-            foreach (var tag in facts.TagStats.Value.ByKey
-                .Where(t => facts.Labels.TryGetValue(t.Key, out var label) && Vocabulary.Fold(label).Split(' ', '-', '\'').Any(w => w.StartsWith(folded, StringComparison.Ordinal)))
-                .OrderByDescending(t => t.Value.Count)
-                .ThenBy(t => t.Key, StringComparer.Ordinal)
-                .Take(3))
+            foreach (var tag in facts.Vocabulary.Value.Tags.Where(t => t.Words.Any(w => w.StartsWith(folded, StringComparison.Ordinal))).Take(3))
             {
-                var label = facts.Labels[tag.Key];
-                results.Add(new Completion(label, CompletionKind.Tag, tag.Value.Count, Slug.From(label), null));
+                results.Add(new Completion(tag.Label, CompletionKind.Tag, tag.Count, Slug.From(tag.Label), null));
             }
         }
 
-        foreach (var title in Titles(searcher, words, completingWord, limit))
+        foreach (var title in Titles(searcher, words, completingWord, completed, limit))
         {
             results.Add(title);
         }
@@ -97,8 +97,12 @@ internal static class Completions
         return new CompletionList(typed, picked.OrderBy(c => c.Kind).Take(limit).ToList());
     }
 
-    /// <summary>Titles holding every word typed, the last one as a prefix (two letters at least), newest first.</summary>
-    private static IEnumerable<Completion> Titles(IndexSearcher searcher, string[] words, bool completingWord, int limit)
+    /// <summary>
+    /// Titles holding every word typed, the last one as typed or as one of its completions (from
+    /// <see cref="MinTitlePrefix"/> letters: a bounded set of words, not every term with that
+    /// prefix), newest first.
+    /// </summary>
+    private static IEnumerable<Completion> Titles(IndexSearcher searcher, string[] words, bool completingWord, List<string> completions, int limit)
     {
         var query = new BooleanQuery();
         for (var i = 0; i < words.Length; i++)
@@ -108,7 +112,7 @@ internal static class Completions
             if (isPrefix)
             {
                 var folded = stems.Count == 1 ? Vocabulary.Fold(words[i][(words[i].LastIndexOfAny(['\'', '’']) + 1)..]) : "";
-                if (folded.Length < 2 || !folded.All(char.IsLetterOrDigit))
+                if (folded.Length < MinTitlePrefix || !folded.All(char.IsLetterOrDigit))
                 {
                     if (stems.Count == 0)
                     {
@@ -119,12 +123,13 @@ internal static class Completions
                     continue;
                 }
 
-                // The stem of a whole word ("voiture" → "voitur"), or any title word starting like the letters typed.
-                var either = new BooleanQuery
+                // The stem of a whole word ("voiture" → "voitur"), or of the words it may become.
+                var either = new BooleanQuery { { new TermQuery(new Term(ArticleDocument.Title, stems[0])), Occur.SHOULD } };
+                foreach (var completion in completions.SelectMany(c => FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, c)).Distinct(StringComparer.Ordinal).Where(c => c != stems[0]))
                 {
-                    { new TermQuery(new Term(ArticleDocument.Title, stems[0])), Occur.SHOULD },
-                    { new PrefixQuery(new Term(ArticleDocument.Title, folded)), Occur.SHOULD },
-                };
+                    either.Add(new TermQuery(new Term(ArticleDocument.Title, completion)), Occur.SHOULD);
+                }
+
                 query.Add(either, Occur.MUST);
             }
             else

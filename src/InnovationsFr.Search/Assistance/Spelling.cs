@@ -29,6 +29,25 @@ internal static class Spelling
         return changed ? string.Join(' ', parts) : null;
     }
 
+    /// <summary>Whether two queries are the same to the index (the same stems, part by part).</summary>
+    public static bool SameStems(UserQuery a, UserQuery b) =>
+        a.Parts.Count == b.Parts.Count && a.Parts.Zip(b.Parts).All(p =>
+            p.First.Excluded == p.Second.Excluded && p.First.IsPhrase == p.Second.IsPhrase &&
+            FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.First.Text).SequenceEqual(FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.Second.Text)));
+
+    /// <summary>
+    /// Whether every part that changed is a wanted word whose stems no article holds: with OR-ed
+    /// words, the corrected query then finds every article the original found, and more.
+    /// </summary>
+    public static bool OnlyUnknownWordsReplaced(UserQuery original, UserQuery corrected, IndexReader reader) =>
+        original.Parts.Count == corrected.Parts.Count && original.Parts.Zip(corrected.Parts).All(p =>
+        {
+            var before = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.First.Text);
+            var after = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.Second.Text);
+            return before.SequenceEqual(after)
+                || (!p.First.Excluded && !p.First.IsPhrase && before.All(stem => Typos.DocFreq(reader, stem) == 0));
+        });
+
     private static string Word(string typed, IndexReader reader, Vocabulary vocabulary, Synonyms synonyms, ref bool changed)
     {
         // An elided article stays as typed: "l'inteligence" → "l'intelligence".

@@ -44,8 +44,12 @@ internal sealed class Vocabulary
 
     public int Count => _known.Count;
 
-    public static Vocabulary Read(IndexReader reader, IEnumerable<(string Label, int Count)> tagLabels)
+    /// <summary>Tags (key, label, count), most used first, with their labels' folded words: for completion.</summary>
+    public IReadOnlyList<(string Key, string Label, int Count, string[] Words)> Tags { get; private init; } = [];
+
+    public static Vocabulary Read(IndexReader reader, IEnumerable<(string Key, string Label, int Count)> tagLabels)
     {
+        var tags = tagLabels.ToList();
         var known = new Dictionary<string, int>(StringComparer.Ordinal);
         var terms = MultiFields.GetTerms(reader, ArticleDocument.Words);
         if (terms != null)
@@ -61,7 +65,7 @@ internal sealed class Vocabulary
             }
         }
 
-        foreach (var (label, count) in tagLabels)
+        foreach (var (_, label, count) in tags)
         {
             foreach (var word in FrenchAnalysis.Analyze(FrenchAnalysis.Exact, label).Where(w => w.Any(char.IsLetter)))
             {
@@ -69,7 +73,14 @@ internal sealed class Vocabulary
             }
         }
 
-        return new Vocabulary(known);
+        return new Vocabulary(known)
+        {
+            Tags = tags
+                .OrderByDescending(t => t.Count)
+                .ThenBy(t => t.Key, StringComparer.Ordinal)
+                .Select(t => (t.Key, t.Label, t.Count, Fold(t.Label).Split([' ', '-', '\'', '’'], StringSplitOptions.RemoveEmptyEntries)))
+                .ToList(),
+        };
     }
 
     /// <summary>Whether the site writes this word exactly so (lower case).</summary>
@@ -108,15 +119,19 @@ internal sealed class Vocabulary
             }
         }
 
-        var matches = new List<(string Word, int Count)>();
+        // Sorted by folded form, then by count: the first entry of each folded form is its most used spelling.
+        var best = new List<(string Word, int Count)>();
+        string? previous = null;
         for (var i = lo; i < _sorted.Length && _sorted[i].Folded.StartsWith(folded, StringComparison.Ordinal); i++)
         {
-            matches.Add((_sorted[i].Word, _sorted[i].Count));
+            if (_sorted[i].Folded != previous)
+            {
+                best.Add((_sorted[i].Word, _sorted[i].Count));
+                previous = _sorted[i].Folded;
+            }
         }
 
-        return matches
-            .GroupBy(m => Fold(m.Word), StringComparer.Ordinal)
-            .Select(g => g.OrderByDescending(m => m.Count).First())
+        return best
             .OrderByDescending(m => m.Count)
             .ThenBy(m => m.Word.Length)
             .ThenBy(m => m.Word, StringComparer.Ordinal)

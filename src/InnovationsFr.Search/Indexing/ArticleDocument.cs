@@ -29,10 +29,15 @@ internal static class ArticleDocument
     // summary or body: analysing them twice cost a fifth of the build time for the weakest signal.
     public const string TitleExact = "title_exact";
 
-    // Every word of title, summary and body as written (exact chain: lower case, accents kept, not
-    // stemmed), documents only (no frequencies, positions or norms): the vocabulary that "did you
-    // mean" and word completion offer, with how many articles use each word. Not searched.
+    // The words of title, summary and the body's first VocabularyChars characters as written
+    // (exact chain: lower case, accents kept, not stemmed), documents only (no frequencies,
+    // positions or norms): the vocabulary that "did you mean" and word completion offer, with how
+    // many articles use each word. Not searched. The whole body cost a quarter of the build time
+    // at 100k articles; its lead holds the words readers type.
     public const string Words = "words";
+
+    /// <summary>Characters of the body whose words enter the vocabulary.</summary>
+    public const int VocabularyChars = 2_000;
 
     // Filters, sorting and counting.
     public const string Tag = "tag";
@@ -61,7 +66,7 @@ internal static class ArticleDocument
             new Field(Title, article.Title, StoredText),
             new TextField(TitleExact, article.Title, Field.Store.NO),
             new Field(Body, bodyText, StoredText),
-            new Field(Words, article.Summary is { } lead ? string.Join('\n', article.Title, lead, bodyText) : article.Title + "\n" + bodyText, VocabularyText),
+            new Field(Words, string.Join('\n', article.Title, article.Summary ?? "", bodyText.Length > VocabularyChars ? bodyText[..VocabularyChars] : bodyText), VocabularyText),
             new StoredField(PublishedIso, article.PublishedAt.ToString("O", CultureInfo.InvariantCulture)),
             // Doc values serve sorting, date filters and the recency boost (an indexed numeric
             // field for ranges cost 8% of build time for no faster filtering).

@@ -222,7 +222,7 @@ internal static class QueryFactory
         foreach (var (field, boost) in StemmedFields)
         {
             fields.Add(TermsQuery(field, stemmed, boost), Occur.SHOULD);
-            if (fuzzyEdits > 0 && stemmed.Count == 1)
+            if (fuzzyEdits > 0 && stemmed.Count == 1 && field != ArticleDocument.Summary)
             {
                 fields.Add(new FuzzyQuery(new Term(field, stemmed[0].Term), fuzzyEdits, prefixLength: 1, maxExpansions: FuzzyExpansions, transpositions: true) { Boost = boost * FuzzyBoost }, Occur.SHOULD);
             }

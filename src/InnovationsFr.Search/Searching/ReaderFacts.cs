@@ -54,7 +54,7 @@ internal sealed class ReaderFacts
             Labels = labels,
             Aliases = aliases,
             TagStats = tagStats,
-            Vocabulary = new Lazy<Vocabulary>(() => Search.Vocabulary.Read(reader, labels.Select(l => (l.Value, tagStats.Value.ByKey.GetValueOrDefault(l.Key).Count)))),
+            Vocabulary = new Lazy<Vocabulary>(() => Search.Vocabulary.Read(reader, labels.Select(l => (l.Key, l.Value, tagStats.Value.ByKey.GetValueOrDefault(l.Key).Count)).Where(t => t.Count > 0))),
             RubricLabels = ElectLabels(reader, ArticleDocument.RubricVariant, _ => null),
         };
     }

@@ -101,32 +101,48 @@ public sealed class SearchIndex : IDisposable
 
             // No Lucene filter: the collector applies the filters itself, so that each facet can be
             // counted without its own filter in the same pass.
+            // Typo tolerance: the words the index does not know well may also match approximately.
+            // A word unknown to the index sends the search there at once; otherwise it goes there
+            // when the exact search finds few articles.
+            var unknownWord = false;
+            var fuzzy = textQuery != null && request.TypoTolerance
+                ? Typos.Candidates(parsed, searcher.IndexReader, synonyms, out unknownWord)
+                : [];
+            var typoTolerant = fuzzy.Count > 0 && unknownWord;
             var collector = new FacetedCollector(plan);
-            searcher.Search(textQuery ?? new MatchAllDocsQuery(), collector);
-
-            // Typo tolerance: again, with the words the index does not know well matched approximately.
-            var typoTolerant = false;
-            if (textQuery != null && request.TypoTolerance)
+            searcher.Search(typoTolerant ? QueryFactory.Build(parsed, synonyms, fuzzy)! : textQuery ?? new MatchAllDocsQuery(), collector);
+            var exactTotal = typoTolerant ? -1 : collector.TotalHits;
+            if (!typoTolerant && fuzzy.Count > 0 && collector.TotalHits < Typos.FewResults)
             {
-                var fuzzy = Typos.Candidates(parsed, searcher.IndexReader, synonyms, out var unknownWord);
-                if (fuzzy.Count > 0 && (collector.TotalHits < Typos.FewResults || unknownWord))
-                {
-                    collector = new FacetedCollector(plan);
-                    searcher.Search(QueryFactory.Build(parsed, synonyms, fuzzy)!, collector);
-                    typoTolerant = true;
-                }
+                collector = new FacetedCollector(plan);
+                searcher.Search(QueryFactory.Build(parsed, synonyms, fuzzy)!, collector);
+                typoTolerant = true;
             }
 
-            // "Did you mean": shown when the corrected query finds more, or the same articles with
-            // the words spelled right (stemming and accent folding had already forgiven them).
+            // "Did you mean": shown when the corrected query finds at least as many articles — more,
+            // or the same ones with the words spelled right (stemming and accent folding had already
+            // forgiven them). Counted only when that is not certain beforehand: words are OR-ed, so
+            // replacing words the index does not know at all can only add articles.
             string? suggestion = null;
             if (request.Suggest && textQuery != null && Spelling.Correct(parsed, searcher.IndexReader, facts.Vocabulary.Value, synonyms) is { } corrected)
             {
-                var counter = new FacetedCollector(plan with { CountFacets = false, Depth = 1 });
-                if (QueryFactory.Build(UserQuery.Parse(corrected), synonyms) is { } correctedQuery)
+                var correctedQuery = UserQuery.Parse(corrected);
+                if (Spelling.SameStems(parsed, correctedQuery) || Spelling.OnlyUnknownWordsReplaced(parsed, correctedQuery, searcher.IndexReader))
                 {
-                    searcher.Search(correctedQuery, counter);
-                    if (counter.TotalHits > 0 && counter.TotalHits >= collector.TotalHits)
+                    suggestion = corrected;
+                }
+                else if (QueryFactory.Build(correctedQuery, synonyms) is { } rewritten)
+                {
+                    if (exactTotal < 0)
+                    {
+                        var exact = new FacetedCollector(plan with { CountFacets = false, Depth = 1 });
+                        searcher.Search(textQuery, exact);
+                        exactTotal = exact.TotalHits;
+                    }
+
+                    var counter = new FacetedCollector(plan with { CountFacets = false, Depth = 1 });
+                    searcher.Search(rewritten, counter);
+                    if (counter.TotalHits > 0 && counter.TotalHits >= exactTotal)
                     {
                         suggestion = corrected;
                     }
