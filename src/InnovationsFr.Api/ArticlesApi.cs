@@ -13,6 +13,10 @@ public static class ArticlesApi
             .WithName("GetArticle")
             .WithTags("Articles")
             .WithSummary("One article by id");
+        app.MapGet("/api/articles/by-slug/{slug}", GetArticleBySlug)
+            .WithName("GetArticleBySlug")
+            .WithTags("Articles")
+            .WithSummary("One article by its slug (what the reader's page address holds)");
         return app;
     }
 
@@ -26,5 +30,17 @@ public static class ArticlesApi
         return index.GetArticle(id) is { } article
             ? TypedResults.Ok(article)
             : TypedResults.Problem(title: "Article not found", detail: $"No article has the id '{id}'.", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    public static Results<Ok<Article>, ProblemHttpResult> GetArticleBySlug([Description("The article's slug.")] string slug, SearchIndex index)
+    {
+        if (!index.IsOpen)
+        {
+            return SearchApi.IndexNotReady();
+        }
+
+        return index.GetArticleBySlug(slug) is { } article
+            ? TypedResults.Ok(article)
+            : TypedResults.Problem(title: "Article not found", detail: $"No article has the slug '{slug}'.", statusCode: StatusCodes.Status404NotFound);
     }
 }

@@ -59,6 +59,7 @@ app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = Probl
 app.UseStatusCodePages();
 app.UseCors();
 
+app.MapPages();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", options => options.WithTitle("InnovationsFr Search API"));
 app.MapSearchApi();

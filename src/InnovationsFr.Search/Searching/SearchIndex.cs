@@ -224,6 +224,14 @@ public sealed class SearchIndex : IDisposable
         return top.TotalHits == 0 ? null : ArticleDocument.ToArticle(searcher.Doc(top.ScoreDocs[0].Doc));
     });
 
+    /// <summary>An article by its slug (the newest when two share one), or null.</summary>
+    public Article? GetArticleBySlug(string slug) => WithSearcher((searcher, _) =>
+    {
+        var newest = new Sort(new SortField(ArticleDocument.Published, SortFieldType.INT64, reverse: true));
+        var top = searcher.Search(new TermQuery(new Term(ArticleDocument.Slug, slug)), null, 1, newest);
+        return top.TotalHits == 0 ? null : ArticleDocument.ToArticle(searcher.Doc(top.ScoreDocs[0].Doc));
+    });
+
     /// <summary>Borrows the current searcher for one call and always gives it back.</summary>
     private T WithSearcher<T>(Func<IndexSearcher, OpenGeneration, T> work)
     {
