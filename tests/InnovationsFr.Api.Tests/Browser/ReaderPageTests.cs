@@ -29,6 +29,11 @@ public sealed class ReaderPageTests(BrowserFixture browser, ITestOutputHelper ou
         var page = await browser.NewPageAsync();
         await page.GotoAsync(Base + "/");
         var first = await PaintedAsync(page);
+        // A search of the same kind first (the tests run a Debug build whose first query of a kind
+        // pays for compiling it): the figure is a warm server's, as a running site's is.
+        await page.FillAsync("#q", "gigafactory nord");
+        await page.PressAsync("#q", "Enter");
+        first = await PaintedAsync(page, first);
 
         await page.FillAsync("#q", "gigafactory batteries");
         await page.PressAsync("#q", "Enter");
