@@ -13,6 +13,14 @@ public static class HealthApi
             .WithName("Health")
             .WithTags("Health")
             .WithSummary("Ready when an index is open");
+        app.MapGet("/health/ready", Health)
+            .WithName("Ready")
+            .WithTags("Health")
+            .WithSummary("Readiness probe: 200 when an index is open and searches can be served, 503 before");
+        app.MapGet("/health/live", () => TypedResults.Ok(new LiveStatus("alive")))
+            .WithName("Live")
+            .WithTags("Health")
+            .WithSummary("Liveness probe: 200 while the process answers (even while the first index builds)");
         return app;
     }
 
@@ -30,6 +38,9 @@ public static class HealthApi
         return TypedResults.Ok(new HealthStatus("ready", stats.Articles, stats.Generation));
     }
 }
+
+/// <summary>The body of the liveness probe.</summary>
+public sealed record LiveStatus(string Status);
 
 /// <summary>The body of a healthy answer.</summary>
 public sealed record HealthStatus(string Status, int Articles, string Generation);

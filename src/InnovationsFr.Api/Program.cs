@@ -48,6 +48,9 @@ builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy
     .WithHeaders("If-None-Match")
     .WithExposedHeaders("ETag")));
 
+// Per-client limits on the public endpoints (RateLimit:PermitLimit per RateLimit:WindowSeconds).
+builder.Services.AddPublicRateLimits(builder.Configuration);
+
 // Every error is problem+json, and none carries a stack trace.
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer(Problems.DescribeApi));
@@ -58,16 +61,19 @@ var app = builder.Build();
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = Problems.StatusCodeOf });
 app.UseStatusCodePages();
 app.UseCors();
+app.UseRateLimiter();
 
 app.MapPages();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", options => options.WithTitle("InnovationsFr Search API"));
-app.MapSearchApi();
-app.MapSuggestApi();
+// The public endpoints share the per-client rate limit; admin (keyed), health and the pages do not.
+var publicApi = app.MapGroup("").RequireRateLimiting(Limits.PublicPolicy);
+publicApi.MapSearchApi();
+publicApi.MapSuggestApi();
+publicApi.MapArticlesApi();
+publicApi.MapTagsApi();
+publicApi.MapRelatedApi();
 app.MapAdminApi();
-app.MapArticlesApi();
-app.MapTagsApi();
-app.MapRelatedApi();
 app.MapHealthApi();
 
 app.Run();

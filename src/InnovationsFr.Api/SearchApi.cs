@@ -219,6 +219,10 @@ public sealed class SearchParameters
     }
 
     /// <summary>A publication window from the "from" and "to" parameters; errors name the parameter at fault.</summary>
+    /// <summary>Publication dates a filter may name (outside them the time-zone arithmetic has no meaning).</summary>
+    private const int MinYear = 1900;
+    private const int MaxYear = 2200;
+
     internal static (DateTimeOffset? From, DateTimeOffset? To) ParseWindow(string? from, string? to, Dictionary<string, string[]> errors)
     {
         var start = ParseDate(from, "from", endOfDay: false, errors);
@@ -241,12 +245,24 @@ public sealed class SearchParameters
         text = text.Trim();
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
+            if (day.Year is < MinYear or > MaxYear)
+            {
+                errors[name] = [$"{name} must be a date between {MinYear} and {MaxYear}."];
+                return null;
+            }
+
             var local = endOfDay ? day.ToDateTime(TimeOnly.MaxValue) : day.ToDateTime(TimeOnly.MinValue);
             return new DateTimeOffset(local, ParisTime.Zone.GetUtcOffset(local));
         }
 
         if (CorpusReader.TryParseDate(text, out var instant))
         {
+            if (instant.Year is < MinYear or > MaxYear)
+            {
+                errors[name] = [$"{name} must be a date between {MinYear} and {MaxYear}."];
+                return null;
+            }
+
             return instant;
         }
 

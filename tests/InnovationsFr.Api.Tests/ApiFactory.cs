@@ -23,6 +23,8 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Search:IndexPath", _indexPath);
         builder.UseSetting("Search:CorpusPath", ShippedCorpus);
         builder.UseSetting("Cors:AllowedOrigins:0", AllowedOrigin);
+        // Tests send hundreds of requests from one client: the limiter has its own tests.
+        builder.UseSetting("RateLimit:PermitLimit", "0");
     }
 
     /// <summary>A client once the index is open (the first build runs in the background).</summary>

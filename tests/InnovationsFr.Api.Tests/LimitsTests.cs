@@ -1,0 +1,44 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+
+namespace InnovationsFr.Api.Tests;
+
+/// <summary>The API with a tight rate limit: 5 requests per 60 s per client.</summary>
+public sealed class LimitedApiFactory : ApiFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("RateLimit:PermitLimit", "5");
+        builder.UseSetting("RateLimit:WindowSeconds", "60");
+    }
+}
+
+public sealed class LimitsTests(LimitedApiFactory factory) : IClassFixture<LimitedApiFactory>
+{
+    [Fact]
+    public async Task A_client_over_its_rate_limit_gets_429_with_retry_after_and_problem_json_while_health_stays_open()
+    {
+        var client = await factory.ReadyClientAsync();
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 8; i++)
+        {
+            var response = await client.GetAsync(new Uri("/api/search?q=satellites", UriKind.Relative));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                refused ??= response;
+            }
+        }
+
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.NotNull(refused);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Contains("Too many requests", await refused.Content.ReadAsStringAsync());
+        // Probes are never limited.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+    }
+}
