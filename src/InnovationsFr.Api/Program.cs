@@ -6,6 +6,9 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// No request body beyond 1 MB (the largest, POST /api/related, needs 100 KB of text).
+builder.WebHost.ConfigureKestrel(options => options.Limits.MaxRequestBodySize = 1024 * 1024);
+
 // One SearchIndex for the process: it owns the Lucene directory and searcher manager.
 builder.Services.Configure<SearchSettings>(builder.Configuration.GetSection(SearchSettings.Section));
 builder.Services.AddSingleton(sp =>
@@ -14,7 +17,8 @@ builder.Services.AddSingleton(sp =>
     var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
     return new SearchIndex(
         new IndexFolder(SearchSettings.Resolve(settings.IndexPath, root)),
-        new SynonymFile(SearchSettings.Resolve(settings.SynonymsPath, root)));
+        new SynonymFile(SearchSettings.Resolve(settings.SynonymsPath, root)),
+        TimeSpan.FromMilliseconds(Math.Max(0, settings.TimeBudgetMs)));
 });
 
 builder.Services.AddSingleton(TimeProvider.System);

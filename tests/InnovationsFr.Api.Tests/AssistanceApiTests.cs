@@ -45,6 +45,7 @@ public sealed class AssistanceApiTests(ApiFactory factory) : IClassFixture<ApiFa
         var page = await GetJsonAsync("/api/search?q=gigafactroy");
 
         Assert.True(page.GetProperty("typoTolerant").GetBoolean());
+        Assert.False(page.GetProperty("partial").GetBoolean());
         Assert.Contains("Gigafactory", page.GetProperty("hits")[0].GetProperty("title").GetString());
         Assert.Equal("gigafactory", page.GetProperty("suggestion").GetString());
     }

@@ -42,3 +42,30 @@ public sealed class LimitsTests(LimitedApiFactory factory) : IClassFixture<Limit
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
     }
 }
+
+/// <summary>The API with a search time budget far too small for any search.</summary>
+public sealed class TinyBudgetApiFactory : ApiFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Search:TimeBudgetMs", "0.000001");
+    }
+}
+
+public sealed class TimeBudgetTests(TinyBudgetApiFactory factory) : IClassFixture<TinyBudgetApiFactory>
+{
+    [Fact]
+    public async Task A_search_past_its_time_budget_answers_what_it_has_flagged_partial_not_an_error()
+    {
+        var client = await factory.ReadyClientAsync();
+        var query = string.Join(" OR ", Enumerable.Range(0, 500).Select(i => "mot" + i)) + " " + string.Join(' ', Enumerable.Range(0, 50).Select(i => "inteligense" + (char)('a' + (i % 26))));
+
+        var response = await client.GetAsync(new Uri("/api/search?q=" + Uri.EscapeDataString(query), UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(page.GetProperty("partial").GetBoolean());
+        Assert.True(page.GetProperty("queryTruncated").GetBoolean());
+    }
+}

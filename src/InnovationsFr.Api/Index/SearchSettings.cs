@@ -20,6 +20,9 @@ public sealed class SearchSettings
     /// <summary>Where the zero-result log is kept between restarts; default: zero-results.json in the index folder.</summary>
     public string? ZeroResultsPath { get; set; }
 
+    /// <summary>The longest a search may run, in milliseconds; past it the answer holds what was found so far, with partial: true.</summary>
+    public double TimeBudgetMs { get; set; } = 1000;
+
     /// <summary>Build the index from the corpus at start-up when none exists.</summary>
     public bool BuildIfMissing { get; set; } = true;
 

@@ -16,6 +16,9 @@ internal static class Typos
     /// <summary>Fewer results than this (a first page) let a search try typo tolerance.</summary>
     public const int FewResults = 10;
 
+    /// <summary>At most this many words of a query are fuzzed (the first ones): fifty misspelt words do not make fifty fuzzy expansions.</summary>
+    public const int MaxFuzzyWords = 5;
+
     /// <summary>A word in at least this many articles is known: it is what the reader meant.</summary>
     public const int KnownDocFreq = 3;
 
@@ -35,7 +38,7 @@ internal static class Typos
     {
         unknownWord = false;
         var fuzzy = new Dictionary<int, int>();
-        for (var i = 0; i < query.Parts.Count; i++)
+        for (var i = 0; i < query.Parts.Count && fuzzy.Count < MaxFuzzyWords; i++)
         {
             var part = query.Parts[i];
             if (part.Excluded || part.IsPhrase || part.Text.Any(char.IsDigit) || synonyms.Contains(part.Text))

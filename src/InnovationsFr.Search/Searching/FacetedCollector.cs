@@ -15,7 +15,11 @@ internal sealed record FacetPlan(
     IReadOnlyList<string>? RubricKeys,
     long? FromMillis,
     long? ToMillis,
-    bool CountFacets = true);
+    bool CountFacets = true,
+    long Deadline = long.MaxValue);
+
+/// <summary>A search ran past its time budget: what was collected so far is all there is.</summary>
+internal sealed class SearchBudgetExceededException() : Exception("the search ran past its time budget");
 
 /// <summary>
 /// One pass over every document the text query matches. Each hit is checked against the three
@@ -40,6 +44,7 @@ internal sealed class FacetedCollector : ICollector
     private readonly int _allSelectedMask;
 
     private Scorer? _scorer;
+    private int _matches;
     private AtomicReader? _reader;
     private SegmentCache? _cache;
     private int _docBase;
@@ -76,6 +81,11 @@ internal sealed class FacetedCollector : ICollector
     public void SetNextReader(AtomicReaderContext context)
     {
         FlushSegment();
+        if (System.Diagnostics.Stopwatch.GetTimestamp() > _plan.Deadline)
+        {
+            throw new SearchBudgetExceededException();
+        }
+
         _reader = context.AtomicReader;
         _docBase = context.DocBase;
         _cache = SegmentCache.For(context.AtomicReader);
@@ -110,6 +120,12 @@ internal sealed class FacetedCollector : ICollector
 
     public void Collect(int doc)
     {
+        // The clock is read every 1,024 matches: cheap, and a pathological query stops within milliseconds of its budget.
+        if ((++_matches & 1023) == 0 && System.Diagnostics.Stopwatch.GetTimestamp() > _plan.Deadline)
+        {
+            throw new SearchBudgetExceededException();
+        }
+
         var cache = _cache!;
         var tagStarts = cache.Tags.Starts;
         var tagOrds = cache.Tags.Ords;

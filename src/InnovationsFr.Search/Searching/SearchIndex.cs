@@ -30,11 +30,16 @@ public sealed class SearchIndex : IDisposable
 
     /// <param name="folder">The index folder.</param>
     /// <param name="synonyms">The editors' synonym file (read again when it changes); none by default.</param>
-    public SearchIndex(IndexFolder folder, SynonymFile? synonyms = null)
+    /// <param name="timeBudget">The longest a search may run before it returns what it has, flagged partial (default 1 s).</param>
+    public SearchIndex(IndexFolder folder, SynonymFile? synonyms = null, TimeSpan? timeBudget = null)
     {
         _folder = folder;
         _synonyms = synonyms ?? SynonymFile.None;
+        TimeBudget = timeBudget ?? TimeSpan.FromSeconds(1);
     }
+
+    /// <summary>The longest a search may run: past it, the search stops and answers with what it has collected (partial).</summary>
+    public TimeSpan TimeBudget { get; }
 
     /// <summary>The synonyms in force.</summary>
     public Synonyms Synonyms => _synonyms.Current;
@@ -97,7 +102,8 @@ public sealed class SearchIndex : IDisposable
                 string.IsNullOrWhiteSpace(request.Rubric) ? null : facts.ResolveRubric(request.Rubric),
                 request.From?.ToUnixTimeMilliseconds(),
                 request.To?.ToUnixTimeMilliseconds(),
-                CountFacets: request.FacetLimit > 0);
+                CountFacets: request.FacetLimit > 0,
+                Deadline: Deadline(clock));
 
             // No Lucene filter: the collector applies the filters itself, so that each facet can be
             // counted without its own filter in the same pass.
@@ -110,13 +116,16 @@ public sealed class SearchIndex : IDisposable
                 : [];
             var typoTolerant = fuzzy.Count > 0 && unknownWord;
             var collector = new FacetedCollector(plan);
-            searcher.Search(typoTolerant ? QueryFactory.Build(parsed, synonyms, fuzzy)! : textQuery ?? new MatchAllDocsQuery(), collector);
+            var partial = !Within(() => searcher.Search(typoTolerant ? QueryFactory.Build(parsed, synonyms, fuzzy)! : textQuery ?? new MatchAllDocsQuery(), collector));
             var exactTotal = typoTolerant ? -1 : collector.TotalHits;
-            if (!typoTolerant && fuzzy.Count > 0 && collector.TotalHits < Typos.FewResults)
+            if (!partial && !typoTolerant && fuzzy.Count > 0 && collector.TotalHits < Typos.FewResults)
             {
-                collector = new FacetedCollector(plan);
-                searcher.Search(QueryFactory.Build(parsed, synonyms, fuzzy)!, collector);
-                typoTolerant = true;
+                var fuzzyCollector = new FacetedCollector(plan);
+                if (Within(() => searcher.Search(QueryFactory.Build(parsed, synonyms, fuzzy)!, fuzzyCollector)))
+                {
+                    collector = fuzzyCollector;
+                    typoTolerant = true;
+                }
             }
 
             // "Did you mean": shown when the corrected query finds at least as many articles — more,
@@ -124,7 +133,7 @@ public sealed class SearchIndex : IDisposable
             // forgiven them). Counted only when that is not certain beforehand: words are OR-ed, so
             // replacing words the index does not know at all can only add articles.
             string? suggestion = null;
-            if (request.Suggest && textQuery != null && Spelling.Correct(parsed, searcher.IndexReader, facts.Vocabulary.Value, synonyms) is { } corrected)
+            if (!partial && request.Suggest && textQuery != null && Spelling.Correct(parsed, searcher.IndexReader, facts.Vocabulary.Value, synonyms) is { } corrected)
             {
                 var correctedQuery = UserQuery.Parse(corrected);
                 if (Spelling.SameStems(parsed, correctedQuery) || Spelling.OnlyUnknownWordsReplaced(parsed, correctedQuery, searcher.IndexReader))
@@ -136,13 +145,11 @@ public sealed class SearchIndex : IDisposable
                     if (exactTotal < 0)
                     {
                         var exact = new FacetedCollector(plan with { CountFacets = false, Depth = 1 });
-                        searcher.Search(textQuery, exact);
-                        exactTotal = exact.TotalHits;
+                        exactTotal = Within(() => searcher.Search(textQuery, exact)) ? exact.TotalHits : int.MaxValue;
                     }
 
                     var counter = new FacetedCollector(plan with { CountFacets = false, Depth = 1 });
-                    searcher.Search(rewritten, counter);
-                    if (counter.TotalHits > 0 && counter.TotalHits >= exactTotal)
+                    if (Within(() => searcher.Search(rewritten, counter)) && counter.TotalHits > 0 && counter.TotalHits >= exactTotal)
                     {
                         suggestion = corrected;
                     }
@@ -171,6 +178,7 @@ public sealed class SearchIndex : IDisposable
             {
                 TypoTolerant = typoTolerant,
                 Suggestion = suggestion,
+                Partial = partial,
             };
         });
     }
@@ -178,6 +186,23 @@ public sealed class SearchIndex : IDisposable
     /// <summary>Autocomplete: up to <paramref name="limit"/> (at most 10) completions of the last word, tag labels and titles.</summary>
     public CompletionList Complete(string typed, int limit = 10) => WithSearcher((searcher, open) =>
         Completions.Complete(searcher, Facts(searcher.IndexReader, open.Aliases), typed, limit));
+
+    private long Deadline(Stopwatch clock) =>
+        TimeBudget == Timeout.InfiniteTimeSpan ? long.MaxValue : Stopwatch.GetTimestamp() - clock.ElapsedTicks + (long)(TimeBudget.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>Runs a search step; false when it ran past the time budget (its collector keeps what it had).</summary>
+    private static bool Within(Action search)
+    {
+        try
+        {
+            search();
+            return true;
+        }
+        catch (SearchBudgetExceededException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>At most this many selected tags are applied.</summary>
     public const int MaxSelectedTags = 20;

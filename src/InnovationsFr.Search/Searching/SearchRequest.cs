@@ -74,6 +74,9 @@ public sealed record SearchPage(
 
     /// <summary>"Did you mean": a corrected query, spelled as the index spells it, or null.</summary>
     public string? Suggestion { get; init; }
+
+    /// <summary>True when the search ran past its time budget and answers with what it had found by then (total and facets are lower bounds).</summary>
+    public bool Partial { get; init; }
 }
 
 /// <summary>One result: what a result list shows, with highlighted fragments (HTML-escaped, matches in &lt;mark&gt;).</summary>
