@@ -1,3 +1,4 @@
+using OpenTelemetry.Metrics;
 using InnovationsFr.Api;
 using InnovationsFr.Api.Index;
 using InnovationsFr.Search;
@@ -55,11 +56,21 @@ builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy
 // Per-client limits on the public endpoints (RateLimit:PermitLimit per RateLimit:WindowSeconds).
 builder.Services.AddPublicRateLimits(builder.Configuration);
 
+// Metrics: ASP.NET Core's request rate and latency per route, and the engine's own, at /metrics (Prometheus).
+builder.Services.AddSingleton<SearchMetrics>();
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddAspNetCoreInstrumentation()
+    .AddMeter(SearchMetrics.MeterName)
+    .AddPrometheusExporter());
+
 // Every error is problem+json, and none carries a stack trace.
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer(Problems.DescribeApi));
 
 var app = builder.Build();
+
+// One structured line per request, outermost so it sees the final status.
+app.UseRequestLog();
 
 // Binding failures (size=abc) are the client's fault: their own 4xx, not a 500.
 app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = Problems.StatusCodeOf });
@@ -79,5 +90,6 @@ publicApi.MapTagsApi();
 publicApi.MapRelatedApi();
 app.MapAdminApi();
 app.MapHealthApi();
+app.MapPrometheusScrapingEndpoint("/metrics");
 
 app.Run();

@@ -19,7 +19,7 @@ public static class SearchApi
         return app;
     }
 
-    public static Results<Ok<SearchPage>, ValidationProblem, ProblemHttpResult> Search([AsParameters] SearchParameters parameters, SearchIndex index, ZeroResultLog zeroResults, TimeProvider clock)
+    public static Results<Ok<SearchPage>, ValidationProblem, ProblemHttpResult> Search([AsParameters] SearchParameters parameters, SearchIndex index, ZeroResultLog zeroResults, TimeProvider clock, SearchMetrics metrics, HttpContext context)
     {
         var errors = new Dictionary<string, string[]>();
         var request = parameters.ToRequest(errors);
@@ -34,6 +34,8 @@ public static class SearchApi
         }
 
         var page = index.Search(request);
+        context.Items[RequestLog.ResultsItem] = page.Total;
+        metrics.Results.Record(page.Total);
         // A query that found nothing at all (not a filtered-out or paged-past one) goes to the editors' log.
         if (page.Total == 0 && request.Page == 1 && request.Tags.Count == 0 && request.Rubric == null && request.From == null && request.To == null)
         {

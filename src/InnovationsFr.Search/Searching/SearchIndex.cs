@@ -48,6 +48,12 @@ public sealed class SearchIndex : IDisposable
 
     public bool IsOpen => Volatile.Read(ref _open) != null;
 
+    /// <summary>When the generation now served was opened (null before).</summary>
+    public DateTimeOffset? OpenedAt { get; private set; }
+
+    /// <summary>The folder of the generation now served, or null.</summary>
+    public string? OpenGenerationPath => Volatile.Read(ref _open)?.Generation;
+
     /// <summary>Opens the live generation named by the folder's CURRENT file (and closes a previously open one).</summary>
     public void Open()
     {
@@ -69,6 +75,7 @@ public sealed class SearchIndex : IDisposable
 
             var aliases = TagAliases.Load(Path.Combine(generation, TagAliases.FileName));
             var previous = Interlocked.Exchange(ref _open, new OpenGeneration(generation, directory, manager, aliases));
+            OpenedAt = DateTimeOffset.UtcNow;
             previous?.Dispose();
         }
     }

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using InnovationsFr.Search;
+
+namespace InnovationsFr.Api;
+
+/// <summary>
+/// The engine's own metrics, exported with ASP.NET Core's (request rate and latency per route) at
+/// /metrics in Prometheus format through OpenTelemetry: articles, index size, the generation served
+/// and how long ago it was opened, result counts and cache hits.
+/// </summary>
+public sealed class SearchMetrics : IDisposable
+{
+    public const string MeterName = "InnovationsFr.Search";
+
+    private readonly Meter _meter = new(MeterName);
+
+    public SearchMetrics(SearchIndex index)
+    {
+        _meter.CreateObservableGauge("search.index.documents", () => index.IsOpen ? index.Stats().Articles : 0, "{article}", "Live articles in the index served.");
+        _meter.CreateObservableGauge("search.index.size", () => IndexBytes(index), "By", "Bytes of the index generation served.");
+        _meter.CreateObservableGauge("search.index.generation", () => Generation(index), null, "1 for the generation served (its name in the generation label).");
+        _meter.CreateObservableGauge("search.index.age", () => index.OpenedAt is { } opened ? (DateTimeOffset.UtcNow - opened).TotalSeconds : 0, "s", "Seconds since the generation served was opened: how stale a rebuild-only index may be.");
+        Results = _meter.CreateHistogram<long>("search.results", "{article}", "Articles a search found.");
+        CacheHits = _meter.CreateCounter<long>("search.cache.hits", "{request}", "Answers served from the response cache.");
+        CacheMisses = _meter.CreateCounter<long>("search.cache.misses", "{request}", "Answers computed because the cache did not hold them.");
+    }
+
+    public Histogram<long> Results { get; }
+
+    public Counter<long> CacheHits { get; }
+
+    public Counter<long> CacheMisses { get; }
+
+    private static long IndexBytes(SearchIndex index)
+    {
+        var path = index.OpenGenerationPath;
+        try
+        {
+            return path == null ? 0 : new DirectoryInfo(path).EnumerateFiles().Sum(f => f.Length);
+        }
+        catch (IOException)
+        {
+            return 0; // swept between listing and reading
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> Generation(SearchIndex index)
+    {
+        var path = index.OpenGenerationPath;
+        return path == null ? [] : [new Measurement<int>(1, new KeyValuePair<string, object?>("generation", Path.GetFileName(path)))];
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
+
+/// <summary>
+/// One structured log line per request: method, route, status, duration and result count (what
+/// the endpoint put in <see cref="ResultsItem"/>); the client address only when
+/// Logging:Requests:IncludeClientIp is true (off by default: it is personal data).
+/// </summary>
+public static partial class RequestLog
+{
+    public const string ResultsItem = "results";
+
+    public static IApplicationBuilder UseRequestLog(this WebApplication app)
+    {
+        var includeIp = app.Configuration.GetValue<bool>("Logging:Requests:IncludeClientIp");
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("InnovationsFr.Requests");
+        return app.Use(async (context, next) =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(static or unmatched)";
+                var results = context.Items.TryGetValue(ResultsItem, out var count) ? count as long? : null;
+                var ms = Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 2);
+                if (includeIp)
+                {
+                    LogRequestWithClient(logger, context.Request.Method, route, context.Response.StatusCode, ms, results, context.Connection.RemoteIpAddress?.ToString());
+                }
+                else
+                {
+                    LogRequest(logger, context.Request.Method, route, context.Response.StatusCode, ms, results);
+                }
+            }
+        });
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "request {Method} {Route} {Status} {DurationMs} ms results={Results}")]
+    private static partial void LogRequest(ILogger logger, string method, string route, int status, double durationMs, long? results);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "request {Method} {Route} {Status} {DurationMs} ms results={Results} client={ClientIp}")]
+    private static partial void LogRequestWithClient(ILogger logger, string method, string route, int status, double durationMs, long? results, string? clientIp);
+}
