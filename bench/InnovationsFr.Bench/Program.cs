@@ -75,6 +75,7 @@ if (options.Runs("related"))
     }
 }
 
+table.Memory();
 product.Dispose();
 bare?.Dispose();
 

@@ -120,7 +120,7 @@ internal sealed class ProductRun : IDisposable
         if (reuse && new IndexFolder(root).HasIndex)
         {
             Console.WriteLine("reusing the index built before");
-            var existing = new SearchIndex(new IndexFolder(root));
+            var existing = new SearchIndex(new IndexFolder(root)) { CacheAnswers = false };
             existing.Open();
             return new ProductRun(root, double.NaN, existing);
         }
@@ -134,7 +134,7 @@ internal sealed class ProductRun : IDisposable
         var folder = new IndexFolder(root);
         var report = await IndexBuilder.BuildAsync(folder, [corpus], new BuildOptions { IndexingThreads = threads });
         Console.WriteLine($"  {report.Outcome}: {report.Articles} articles in {report.Elapsed.TotalSeconds:F1} s");
-        var index = new SearchIndex(folder);
+        var index = new SearchIndex(folder) { CacheAnswers = false };
         index.Open();
         return new ProductRun(root, report.Elapsed.TotalSeconds, index);
     }
@@ -204,7 +204,7 @@ internal sealed class ProductRun : IDisposable
     /// <summary>Related lists of 200 articles spread through a real corpus already indexed.</summary>
     public static (string Label, List<double> Latencies) RealRelatedLatencies(string corpus, string indexRoot, int passes)
     {
-        using var index = new SearchIndex(new IndexFolder(indexRoot));
+        using var index = new SearchIndex(new IndexFolder(indexRoot)) { CacheAnswers = false };
         index.Open();
         var ids = File.ReadLines(corpus).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
         var picked = Enumerable.Range(0, 200).Select(i => new BenchQuery(ids[(int)((long)i * ids.Count / 200)], null)).ToList();
@@ -388,5 +388,17 @@ internal sealed class ResultTable(BenchOptions options)
         |---|---|---|---|---|---|
         {_search}
         {(_bareP50 > 0 ? $"Bare loop p50 {_bareP50:F2} ms (ids from stored fields, no snippets, no tag counts)." : "")}
+
+        {_memory}
         """);
+
+    private string _memory = "";
+
+    /// <summary>The benchmark process's memory with the index open and every in-process measure done.</summary>
+    public void Memory()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        _memory = string.Create(CultureInfo.InvariantCulture,
+            $"Memory with the index open, after the in-process measures: RSS {process.WorkingSet64 / 1048576d:F0} MB (peak {process.PeakWorkingSet64 / 1048576d:F0} MB), managed heap {GC.GetTotalMemory(false) / 1048576d:F0} MB.");
+    }
 }

@@ -22,15 +22,11 @@ public sealed class SearchMetrics : IDisposable
         _meter.CreateObservableGauge("search.index.generation", () => Generation(index), null, "1 for the generation served (its name in the generation label).");
         _meter.CreateObservableGauge("search.index.age", () => index.OpenedAt is { } opened ? (DateTimeOffset.UtcNow - opened).TotalSeconds : 0, "s", "Seconds since the generation served was opened: how stale a rebuild-only index may be.");
         Results = _meter.CreateHistogram<long>("search.results", "{article}", "Articles a search found.");
-        CacheHits = _meter.CreateCounter<long>("search.cache.hits", "{request}", "Answers served from the response cache.");
-        CacheMisses = _meter.CreateCounter<long>("search.cache.misses", "{request}", "Answers computed because the cache did not hold them.");
+        _meter.CreateObservableCounter("search.cache.hits", () => index.CacheStats.Hits, "{request}", "Searches and tag clouds served from the answer cache.");
+        _meter.CreateObservableCounter("search.cache.misses", () => index.CacheStats.Misses, "{request}", "Searches and tag clouds computed (not in the cache).");
     }
 
     public Histogram<long> Results { get; }
-
-    public Counter<long> CacheHits { get; }
-
-    public Counter<long> CacheMisses { get; }
 
     private static long IndexBytes(SearchIndex index)
     {

@@ -84,7 +84,29 @@ public sealed class SearchIndex : IDisposable
         new IndexStats(searcher.IndexReader.NumDocs, Path.GetFileName(open.Generation)));
 
     /// <summary>Runs a search: top hits, highlighted snippets and tag counts over the whole result set, in one pass.</summary>
+    /// <summary>
+    /// A search. Answers are cached per index version and synonym list (the 2,000 most recently
+    /// used; partial answers are not kept): widgets and popular searches repeat.
+    /// </summary>
     public SearchPage Search(SearchRequest request)
+    {
+        var clock = Stopwatch.StartNew();
+        var synonyms = _synonyms.Current;
+        var key = string.Create(CultureInfo.InvariantCulture, $"{Version()}|{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(synonyms)}|{System.Text.Json.JsonSerializer.Serialize(request)}");
+        var page = CacheAnswers ? _searches.GetOrAdd(key, () => Compute(request), p => !p.Partial) : Compute(request);
+        return page with { TookMs = Math.Round(clock.Elapsed.TotalMilliseconds, 2) };
+    }
+
+    /// <summary>Whether answers are cached (benchmarks turn it off to measure the engine).</summary>
+    internal bool CacheAnswers { get; set; } = true;
+
+    /// <summary>Answers served from the cache, and answers computed.</summary>
+    public (long Hits, long Misses) CacheStats => (_searches.Hits + _clouds.Hits, _searches.Misses + _clouds.Misses);
+
+    private readonly ResultCache<SearchPage> _searches = new(2_000);
+    private readonly ResultCache<TagCloud> _clouds = new(500);
+
+    private SearchPage Compute(SearchRequest request)
     {
         var clock = Stopwatch.StartNew();
         var parsed = UserQuery.Parse(request.Query);
@@ -224,7 +246,11 @@ public sealed class SearchIndex : IDisposable
             key => Search(new SearchRequest { Tags = [key], Sort = SearchSort.Date, Page = page, Size = size, FacetLimit = 0 }).Hits));
 
     /// <summary>A tag cloud, with wp_tag_cloud's parameters.</summary>
-    public TagCloud TagCloud(TagCloudRequest request) => WithSearcher((searcher, open) =>
+    public TagCloud TagCloud(TagCloudRequest request) => CacheAnswers
+        ? _clouds.GetOrAdd(Version() + "|" + System.Text.Json.JsonSerializer.Serialize(request), () => ComputeCloud(request))
+        : ComputeCloud(request);
+
+    private TagCloud ComputeCloud(TagCloudRequest request) => WithSearcher((searcher, open) =>
         TagCatalog.Cloud(searcher, Facts(searcher.IndexReader, open.Aliases), request));
 
     /// <summary>Groups of tags that are probably one, largest first.</summary>
