@@ -33,7 +33,16 @@ public static class SearchApi
             return IndexNotReady();
         }
 
-        var page = index.Search(request);
+        SearchPage page;
+        try
+        {
+            page = index.Search(request);
+        }
+        catch (InvalidCursorException e)
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["cursor"] = [e.Message] });
+        }
+
         context.Items[RequestLog.ResultsItem] = page.Total;
         metrics.Results.Record(page.Total);
         // A query that found nothing at all (not a filtered-out or paged-past one) goes to the editors' log.
@@ -109,6 +118,10 @@ public sealed class SearchParameters
     [FromQuery(Name = "to")]
     [Description("Published on or before this date: YYYY-MM-DD (the whole day, Paris time) or an ISO 8601 date-time with offset.")]
     public string? To { get; init; }
+
+    [FromQuery(Name = "cursor")]
+    [Description("The nextCursor of the previous answer: the following page, however deep (page is then ignored). Expires when the index changes (400: start again).")]
+    public string? Cursor { get; init; }
 
     [FromQuery(Name = "typoTolerance")]
     [Description("true (default): when results are few or a word is unknown, words the index does not know well also match within 1 edit from 4 letters, 2 from 8 (typoTolerant in the answer says so). false: exact and stemmed matches only.")]
@@ -202,6 +215,7 @@ public sealed class SearchParameters
             From = from,
             To = to,
             TypoTolerance = TypoTolerance ?? true,
+            Cursor = string.IsNullOrWhiteSpace(Cursor) ? null : Cursor.Trim(),
         };
     }
 

@@ -61,7 +61,7 @@ public class ArticlesAndHealthApiTests(ApiFactory factory) : IClassFixture<ApiFa
         var doc = JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative))).RootElement;
 
         var parameters = doc.GetProperty("paths").GetProperty("/api/search").GetProperty("get").GetProperty("parameters").EnumerateArray().ToList();
-        Assert.Equal(["q", "page", "size", "sort", "tag", "tagMode", "facetLimit", "facetMinCount", "histogram", "rubric", "from", "to", "typoTolerance"], parameters.Select(p => p.GetProperty("name").GetString()));
+        Assert.Equal(["q", "page", "size", "sort", "tag", "tagMode", "facetLimit", "facetMinCount", "histogram", "rubric", "from", "to", "cursor", "typoTolerance"], parameters.Select(p => p.GetProperty("name").GetString()));
         Assert.All(parameters, p => Assert.False(string.IsNullOrWhiteSpace(p.GetProperty("description").GetString())));
     }
 

@@ -69,3 +69,49 @@ public sealed class TimeBudgetTests(TinyBudgetApiFactory factory) : IClassFixtur
         Assert.True(page.GetProperty("queryTruncated").GetBoolean());
     }
 }
+
+public sealed class CursorTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task Following_nextCursor_walks_every_result_once_in_the_same_order_as_pages()
+    {
+        var client = await factory.ReadyClientAsync();
+        var byPages = new List<string>();
+        for (var page = 1; page <= 5; page++)
+        {
+            var json = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri($"/api/search?size=7&page={page}&facetLimit=0", UriKind.Relative))).RootElement;
+            byPages.AddRange(json.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()!));
+        }
+
+        var byCursor = new List<string>();
+        string? cursor = null;
+        for (var i = 0; i < 10; i++)
+        {
+            var json = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/search?size=7&facetLimit=0" + (cursor == null ? "" : "&cursor=" + cursor), UriKind.Relative))).RootElement;
+            byCursor.AddRange(json.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()!));
+            cursor = json.GetProperty("nextCursor").GetString();
+            if (cursor == null)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(40, byCursor.Count);
+        Assert.Equal(byPages.Take(35), byCursor.Take(35));
+        Assert.Equal(byCursor.Count, byCursor.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("pas-un-curseur")]
+    [InlineData("Zm9vfDF8Mg")]
+    public async Task A_cursor_the_api_did_not_give_is_a_400(string cursor)
+    {
+        var client = await factory.ReadyClientAsync();
+
+        var response = await client.GetAsync(new Uri("/api/search?q=satellites&cursor=" + cursor, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("cursor", await response.Content.ReadAsStringAsync());
+    }
+}

@@ -16,7 +16,8 @@ internal sealed record FacetPlan(
     long? FromMillis,
     long? ToMillis,
     bool CountFacets = true,
-    long Deadline = long.MaxValue);
+    long Deadline = long.MaxValue,
+    (double Rank, int Doc)? After = null);
 
 /// <summary>A search ran past its time budget: what was collected so far is all there is.</summary>
 internal sealed class SearchBudgetExceededException() : Exception("the search ran past its time budget");
@@ -245,6 +246,11 @@ internal sealed class FacetedCollector : ICollector
     {
         var score = _scorer!.GetScore() * RecencyBoost.FactorByDays(_plan.NewestDay - cache.Days[doc]);
         var key = (_plan.ByDate ? millis : (double)score, score, _docBase + doc);
+        if (_plan.After is { } after && WorstFirst.Instance.Compare(key, (after.Rank, 0f, after.Doc)) >= 0)
+        {
+            return; // at or before the cursor: on an earlier page
+        }
+
         if (_top.Count < _plan.Depth)
         {
             _top.Enqueue(key.Item3, key);
@@ -259,14 +265,21 @@ internal sealed class FacetedCollector : ICollector
     public ScoreDoc[] Hits(int start, int count)
     {
         var all = new List<ScoreDoc>(_top.Count);
+        var ranks = new Dictionary<int, double>(_top.Count);
         while (_top.TryDequeue(out var doc, out var key))
         {
             all.Add(new ScoreDoc(doc, key.Score));
+            ranks[doc] = key.Rank;
         }
 
         all.Reverse();
-        return all.Skip(start).Take(count).ToArray();
+        var page = all.Skip(start).Take(count).ToArray();
+        LastRank = page.Length == 0 ? null : (ranks[page[^1].Doc], page[^1].Doc);
+        return page;
     }
+
+    /// <summary>The rank and document of the last hit <see cref="Hits"/> returned: where the next page starts.</summary>
+    public (double Rank, int Doc)? LastRank { get; private set; }
 
     /// <summary>Per tag key: base hits carrying it, and its toggle accumulator.</summary>
     public (IReadOnlyDictionary<string, int> Present, IReadOnlyDictionary<string, int> Toggle) TagCounts()

@@ -115,7 +115,7 @@ public sealed class SearchIndex : IDisposable
         var highlight = QueryFactory.HighlightTerms(parsed, synonyms);
 
         var size = Math.Clamp(request.Size, 1, SearchRequest.MaxSize);
-        var page = Math.Max(1, request.Page);
+        var page = request.Cursor != null ? 1 : Math.Max(1, request.Page);
         var depth = Math.Min(page * size, SearchRequest.MaxDepth);
 
         return WithSearcher((searcher, open) =>
@@ -132,7 +132,8 @@ public sealed class SearchIndex : IDisposable
                 request.From?.ToUnixTimeMilliseconds(),
                 request.To?.ToUnixTimeMilliseconds(),
                 CountFacets: request.FacetLimit > 0,
-                Deadline: Deadline(clock));
+                Deadline: Deadline(clock),
+                After: request.Cursor == null ? null : ReadCursor(request.Cursor, Version()));
 
             // No Lucene filter: the collector applies the filters itself, so that each facet can be
             // counted without its own filter in the same pass.
@@ -186,6 +187,10 @@ public sealed class SearchIndex : IDisposable
             }
 
             var top = collector.Hits((page - 1) * size, size);
+            var consumed = request.Cursor == null ? (long)(page - 1) * size + top.Length : -1;
+            string? nextCursor = top.Length == size && collector.LastRank is { } last && (consumed < 0 || consumed < collector.TotalHits)
+                ? WriteCursor(Version(), last)
+                : null;
 
             var hits = new List<ArticleHit>(top.Length);
             foreach (var scoreDoc in top)
@@ -208,6 +213,7 @@ public sealed class SearchIndex : IDisposable
                 TypoTolerant = typoTolerant,
                 Suggestion = suggestion,
                 Partial = partial,
+                NextCursor = nextCursor,
             };
         });
     }
@@ -215,6 +221,37 @@ public sealed class SearchIndex : IDisposable
     /// <summary>Autocomplete: up to <paramref name="limit"/> (at most 10) completions of the last word, tag labels and titles.</summary>
     public CompletionList Complete(string typed, int limit = 10) => WithSearcher((searcher, open) =>
         Completions.Complete(searcher, Facts(searcher.IndexReader, open.Aliases), typed, limit));
+
+    private static string WriteCursor(string version, (double Rank, int Doc) last) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{version}|{last.Rank:R}|{last.Doc}")))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static (double Rank, int Doc) ReadCursor(string cursor, string version)
+    {
+        string text;
+        try
+        {
+            var base64 = cursor.Replace('-', '+').Replace('_', '/');
+            text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=')));
+        }
+        catch (FormatException)
+        {
+            throw new InvalidCursorException("cursor is not one this API gave: pass the nextCursor of the previous page.");
+        }
+
+        var parts = text.Split('|');
+        if (parts.Length != 3 || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var rank) || !int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var doc))
+        {
+            throw new InvalidCursorException("cursor is not one this API gave: pass the nextCursor of the previous page.");
+        }
+
+        if (parts[0] != version)
+        {
+            throw new InvalidCursorException("cursor has expired: the index changed since; start again from the first page.");
+        }
+
+        return (rank, doc);
+    }
 
     private long Deadline(Stopwatch clock) =>
         TimeBudget == Timeout.InfiniteTimeSpan ? long.MaxValue : Stopwatch.GetTimestamp() - clock.ElapsedTicks + (long)(TimeBudget.TotalSeconds * Stopwatch.Frequency);

@@ -50,11 +50,19 @@ public sealed record SearchRequest
     /// <summary>Smallest count for an unselected tag, rubric or date bucket to be listed.</summary>
     public int FacetMinCount { get; init; } = 1;
     public DateInterval Histogram { get; init; } = DateInterval.Year;
+    /// <summary>
+    /// The nextCursor of the previous page: the page after it, however deep (Page is then ignored).
+    /// Valid while the index version that gave it is served.
+    /// </summary>
+    public string? Cursor { get; init; }
     /// <summary>Whether words the index does not know may match approximately when results are few.</summary>
     public bool TypoTolerance { get; init; } = true;
     /// <summary>Whether to look for a "did you mean" correction.</summary>
     public bool Suggest { get; init; } = true;
 }
+
+/// <summary>A cursor that is not one this index gave, or was given by an index version no longer served.</summary>
+public sealed class InvalidCursorException(string message) : Exception(message);
 
 /// <summary>One page of results.</summary>
 public sealed record SearchPage(
@@ -74,6 +82,9 @@ public sealed record SearchPage(
 
     /// <summary>"Did you mean": a corrected query, spelled as the index spells it, or null.</summary>
     public string? Suggestion { get; init; }
+
+    /// <summary>Pass as cursor to get the next page (deep paging without offsets); null on the last page.</summary>
+    public string? NextCursor { get; init; }
 
     /// <summary>True when the search ran past its time budget and answers with what it had found by then (total and facets are lower bounds).</summary>
     public bool Partial { get; init; }
