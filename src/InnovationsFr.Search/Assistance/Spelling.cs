@@ -102,7 +102,7 @@ internal static class Spelling
 
         // The stemmer may already have forgiven the typo ("inteligence" and "intelligence" share a stem).
         var sameStem = vocabulary.SpellingsOf(stems[0])
-            .Select(w => (Word: w, Distance: Vocabulary.Distance(folded, Vocabulary.Fold(w))))
+            .Select(w => (Word: w, Distance: TagDuplicates.DamerauLevenshtein(folded, Vocabulary.Fold(w), Math.Max(1, edits))))
             .Where(c => c.Distance <= Math.Max(1, edits))
             .OrderBy(c => c.Distance)
             .ThenByDescending(c => vocabulary.CountOf(c.Word))
@@ -130,7 +130,7 @@ internal static class Spelling
             {
                 foreach (var word in vocabulary.SpellingsOf(fuzzy.Term.Utf8ToString()).Take(3))
                 {
-                    var distance = Vocabulary.Distance(folded, Vocabulary.Fold(word));
+                    var distance = TagDuplicates.DamerauLevenshtein(folded, Vocabulary.Fold(word), edits);
                     if (distance <= edits)
                     {
                         candidates.Add((word, boost.Boost - distance, vocabulary.CountOf(word)));
