@@ -19,7 +19,12 @@ builder.Services.AddSingleton(sp =>
     return new SearchIndex(
         new IndexFolder(SearchSettings.Resolve(settings.IndexPath, root)),
         new SynonymFile(SearchSettings.Resolve(settings.SynonymsPath, root)),
-        TimeSpan.FromMilliseconds(Math.Max(0, settings.TimeBudgetMs)));
+        TimeSpan.FromMilliseconds(Math.Max(0, settings.TimeBudgetMs)))
+    {
+        // The service owns the index's writer: admin writes, journal replay, and swapping in
+        // generations that a rebuild (its own or the indexer's) publishes.
+        AcceptsWrites = true,
+    };
 });
 
 builder.Services.AddSingleton(TimeProvider.System);

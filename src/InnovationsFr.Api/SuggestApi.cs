@@ -55,30 +55,3 @@ public static class SuggestApi
         return TypedResults.Ok(index.Complete(q!, limit ?? 10));
     }
 }
-
-/// <summary>/api/admin: what editors and operators read and change, behind API keys.</summary>
-public static class AdminApi
-{
-    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/admin/zero-results", ZeroResults)
-            .WithName("ZeroResults")
-            .WithTags("Admin")
-            .WithSummary("Queries that found nothing")
-            .WithDescription("The readers' queries that found no article, most frequent first, with their count and when last seen (query text only: no IP or other personal data; at most 1,000 queries are kept). Needs an X-Api-Key from Admin:ReadKeys or Admin:WriteKeys; answers 404 when no key is configured.")
-            .RequireAdmin(AdminAccess.Read);
-        return app;
-    }
-
-    public static Results<Ok<ZeroResultReport>, ValidationProblem> ZeroResults(
-        [FromQuery(Name = "limit"), Description("Queries listed, 1 to 1000."), DefaultValue(100)] int? limit,
-        ZeroResultLog log)
-    {
-        if (limit is < 1 or > ZeroResultLog.MaxEntries)
-        {
-            return Problems.Invalid(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 1000."] });
-        }
-
-        return TypedResults.Ok(log.Report(limit ?? 100));
-    }
-}

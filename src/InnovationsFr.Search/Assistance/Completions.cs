@@ -62,7 +62,7 @@ internal static class Completions
         var completed = new List<string>();
         if (completingWord && stem.Any(char.IsLetterOrDigit))
         {
-            foreach (var (word, count) in facts.Vocabulary.Value.Completions(stem, limit))
+            foreach (var (word, count) in facts.Vocabulary().Completions(stem, limit))
             {
                 completed.Add(word);
                 results.Add(new Completion((head.Length > 0 ? head + " " : "") + elided + word, CompletionKind.Word, count, null, null));
@@ -73,7 +73,7 @@ internal static class Completions
             }
 
             var folded = Vocabulary.Fold(stem);
-            foreach (var tag in facts.Vocabulary.Value.Tags.Where(t => t.Words.Any(w => w.StartsWith(folded, StringComparison.Ordinal))).Take(3))
+            foreach (var tag in facts.Vocabulary().Tags.Where(t => t.Words.Any(w => w.StartsWith(folded, StringComparison.Ordinal))).Take(3))
             {
                 results.Add(new Completion(tag.Label, CompletionKind.Tag, tag.Count, Slug.From(tag.Label), null));
             }

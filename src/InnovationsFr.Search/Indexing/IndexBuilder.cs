@@ -41,6 +41,9 @@ public sealed record BuildReport(
     /// <summary>How many problems a report lists (all are counted in <see cref="Skipped"/>).</summary>
     public const int MaxListedProblems = 1000;
 
+    /// <summary>Changes from the admin journal applied over the corpus (the latest of each article).</summary>
+    public long JournalChanges { get; init; }
+
     public double ArticlesPerSecond => Elapsed.TotalSeconds > 0 ? Articles / Elapsed.TotalSeconds : 0;
 }
 
@@ -122,6 +125,11 @@ public static class IndexBuilder
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
+                // The admin journal goes over the corpus: what editors published, corrected or
+                // withdrew through the API survives a rebuild. The commit records how far it went.
+                var applied = ApplyJournal(folder, writer, options.TagAliases, out var sequence);
+                state.JournalChanges = applied;
+                writer.SetCommitData(new Dictionary<string, string> { [SequenceKey] = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) });
                 // No ForceMerge: it cost a quarter of the build time, and the tiered merge policy
                 // already keeps the segment count low enough for searching.
                 writer.Commit();
@@ -141,6 +149,38 @@ public static class IndexBuilder
             {
                 IndexFolder.TryDelete(generation);
             }
+        }
+    }
+
+    /// <summary>The commit data key holding the last admin journal sequence number the commit contains.</summary>
+    internal const string SequenceKey = "journal-seq";
+
+    /// <summary>Applies the latest record of each article in the folder's journal; returns how many, and the last sequence number.</summary>
+    private static long ApplyJournal(IndexFolder folder, IndexWriter writer, TagAliases aliases, out long sequence)
+    {
+        sequence = 0;
+        long applied = 0;
+        foreach (var entry in Journal.ReadLatest(Journal.PathIn(folder.Root), 0))
+        {
+            Apply(writer, entry.Change, aliases);
+            sequence = Math.Max(sequence, entry.Sequence);
+            applied++;
+        }
+
+        return applied;
+    }
+
+    /// <summary>One change to a writer: an upsert replaces the article with that id, a delete removes it.</summary>
+    internal static void Apply(IndexWriter writer, IndexChange change, TagAliases aliases)
+    {
+        var id = new Term(ArticleDocument.Id, change.Id);
+        if (change.Article is { } article)
+        {
+            writer.UpdateDocument(id, ArticleDocument.ToDocument(article, aliases));
+        }
+        else
+        {
+            writer.DeleteDocuments(id);
         }
     }
 
@@ -223,6 +263,8 @@ public static class IndexBuilder
 
         public long BytesRead { get; set; }
 
+        public long JournalChanges { get; set; }
+
         public void CountArticle() => Interlocked.Increment(ref _articles);
 
         public void AddProblem(CorpusProblem problem)
@@ -237,6 +279,6 @@ public static class IndexBuilder
         public BuildProgress Progress(Stopwatch clock) => new(Articles, _skipped, BytesRead, totalBytes, clock.Elapsed);
 
         public BuildReport Report(BuildOutcome outcome, Stopwatch clock, string? generation) =>
-            new(outcome, Articles, _skipped, BytesRead, clock.Elapsed, _problems.ToArray(), generation);
+            new(outcome, Articles, _skipped, BytesRead, clock.Elapsed, _problems.ToArray(), generation) { JournalChanges = JournalChanges };
     }
 }

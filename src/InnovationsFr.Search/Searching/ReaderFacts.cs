@@ -9,8 +9,11 @@ internal sealed class ReaderFacts
     /// <summary>Every tag's count and first and last use, computed on first need.</summary>
     public required Lazy<TagStats> TagStats { get; init; }
 
-    /// <summary>The words of titles and tag labels, for "did you mean" and completion; built on first need.</summary>
-    public required Lazy<Vocabulary> Vocabulary { get; init; }
+    /// <summary>
+    /// The words of the articles and tag labels, for "did you mean" and completion: the
+    /// <see cref="VocabularyKeeper"/>'s, which may lag this reader by a few seconds.
+    /// </summary>
+    public required Func<Vocabulary> Vocabulary { get; init; }
 
     /// <summary>Display label by tag key.</summary>
     public required IReadOnlyDictionary<string, string> Labels { get; init; }
@@ -30,7 +33,7 @@ internal sealed class ReaderFacts
         return RubricLabels.Keys.Where(p => p == key || p.EndsWith("/" + key, StringComparison.Ordinal)).ToList();
     }
 
-    public static ReaderFacts Read(IndexReader reader, TagAliases aliases)
+    public static ReaderFacts Read(IndexReader reader, TagAliases aliases, VocabularyKeeper? keeper = null)
     {
         var newest = int.MinValue;
         foreach (var leaf in reader.Leaves)
@@ -54,9 +57,15 @@ internal sealed class ReaderFacts
             Labels = labels,
             Aliases = aliases,
             TagStats = tagStats,
-            Vocabulary = new Lazy<Vocabulary>(() => Search.Vocabulary.Read(reader, labels.Select(l => (l.Key, l.Value, tagStats.Value.ByKey.GetValueOrDefault(l.Key).Count)).Where(t => t.Count > 0))),
+            Vocabulary = VocabularyOf(reader, labels, tagStats, keeper ?? new VocabularyKeeper()),
             RubricLabels = ElectLabels(reader, ArticleDocument.RubricVariant, _ => null),
         };
+    }
+
+    private static Func<Vocabulary> VocabularyOf(IndexReader reader, Dictionary<string, string> labels, Lazy<TagStats> tagStats, VocabularyKeeper keeper)
+    {
+        Vocabulary Build() => Search.Vocabulary.Read(reader, labels.Select(l => (l.Key, l.Value, tagStats.Value.ByKey.GetValueOrDefault(l.Key).Count)).Where(t => t.Count > 0));
+        return () => keeper.For(reader, Build);
     }
 
     /// <summary>

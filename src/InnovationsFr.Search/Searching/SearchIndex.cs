@@ -20,7 +20,7 @@ public sealed record IndexStats(int Articles, string Generation);
 /// (one instance, a DI singleton in the API), and answers searches and article look-ups. Every
 /// search goes through <see cref="WithSearcher{T}"/>, which pairs Acquire with Release.
 /// </summary>
-public sealed class SearchIndex : IDisposable
+public sealed partial class SearchIndex : IDisposable
 {
     private readonly IndexFolder _folder;
     private readonly ConditionalWeakTable<IndexReader, ReaderFacts> _facts = new();
@@ -54,30 +54,58 @@ public sealed class SearchIndex : IDisposable
     /// <summary>The folder of the generation now served, or null.</summary>
     public string? OpenGenerationPath => Volatile.Read(ref _open)?.Generation;
 
-    /// <summary>Opens the live generation named by the folder's CURRENT file (and closes a previously open one).</summary>
+    /// <summary>
+    /// Opens the live generation named by the folder's CURRENT file, and retires a previously open
+    /// one once its last search is done. With <see cref="AcceptsWrites"/>, also opens its writer and
+    /// applies the admin journal's changes the generation's last commit does not hold.
+    /// </summary>
     public void Open()
     {
-        lock (_openLock)
+        lock (_writeLock)
         {
-            var generation = _folder.CurrentGeneration
-                ?? throw new IndexUnavailableException($"no index in {_folder.Root}: build one first");
-            var directory = FSDirectory.Open(generation);
-            SearcherManager manager;
-            try
+            lock (_openLock)
             {
-                manager = new SearcherManager(directory, new Bm25SearcherFactory());
+                OpenCurrent();
             }
-            catch
-            {
-                directory.Dispose();
-                throw;
-            }
-
-            var aliases = TagAliases.Load(Path.Combine(generation, TagAliases.FileName));
-            var previous = Interlocked.Exchange(ref _open, new OpenGeneration(generation, directory, manager, aliases));
-            OpenedAt = DateTimeOffset.UtcNow;
-            previous?.Dispose();
         }
+
+        if (AcceptsWrites)
+        {
+            StartBackgroundWork();
+        }
+    }
+
+    private void OpenCurrent()
+    {
+        var generation = _folder.CurrentGeneration
+            ?? throw new IndexUnavailableException($"no index in {_folder.Root}: build one first");
+        var directory = FSDirectory.Open(generation);
+        var aliases = TagAliases.Load(Path.Combine(generation, TagAliases.FileName));
+        IndexWriter? writer = null;
+        SearcherManager manager;
+        try
+        {
+            var factory = new WarmingSearcherFactory(this, aliases);
+            if (AcceptsWrites)
+            {
+                writer = OpenWriter(directory, aliases);
+                manager = new SearcherManager(writer, applyAllDeletes: true, factory);
+            }
+            else
+            {
+                manager = new SearcherManager(directory, factory);
+            }
+        }
+        catch
+        {
+            writer?.Dispose();
+            directory.Dispose();
+            throw;
+        }
+
+        var previous = Interlocked.Exchange(ref _open, new OpenGeneration(generation, directory, manager, aliases, writer));
+        OpenedAt = DateTimeOffset.UtcNow;
+        previous?.Retire();
     }
 
     public IndexStats Stats() => WithSearcher((searcher, open) =>
@@ -163,7 +191,7 @@ public sealed class SearchIndex : IDisposable
             // forgiven them). Counted only when that is not certain beforehand: words are OR-ed, so
             // replacing words the index does not know at all can only add articles.
             string? suggestion = null;
-            if (!partial && request.Suggest && textQuery != null && Spelling.Correct(parsed, searcher.IndexReader, facts.Vocabulary.Value, synonyms) is { } corrected)
+            if (!partial && request.Suggest && textQuery != null && Spelling.Correct(parsed, searcher.IndexReader, facts.Vocabulary(), synonyms) is { } corrected)
             {
                 var correctedQuery = UserQuery.Parse(corrected);
                 if (Spelling.SameStems(parsed, correctedQuery) || Spelling.OnlyUnknownWordsReplaced(parsed, correctedQuery, searcher.IndexReader))
@@ -330,15 +358,29 @@ public sealed class SearchIndex : IDisposable
     /// <summary>Borrows the current searcher for one call and always gives it back.</summary>
     private T WithSearcher<T>(Func<IndexSearcher, OpenGeneration, T> work)
     {
-        var open = Volatile.Read(ref _open) ?? throw new IndexUnavailableException("the index is not open yet");
-        var searcher = open.Manager.Acquire();
+        OpenGeneration open;
+        // A generation being retired (a rebuild was swapped in) takes no new searches.
+        do
+        {
+            open = Volatile.Read(ref _open) ?? throw new IndexUnavailableException("the index is not open yet");
+        }
+        while (!open.TryEnter());
+
         try
         {
-            return work(searcher, open);
+            var searcher = open.Manager.Acquire();
+            try
+            {
+                return work(searcher, open);
+            }
+            finally
+            {
+                open.Manager.Release(searcher);
+            }
         }
         finally
         {
-            open.Manager.Release(searcher);
+            open.Exit();
         }
     }
 
@@ -370,25 +412,107 @@ public sealed class SearchIndex : IDisposable
             float.IsNaN(score) ? 0 : score);
     }
 
-    private ReaderFacts Facts(IndexReader reader, TagAliases aliases) => _facts.GetValue(reader, r => ReaderFacts.Read(r, aliases));
+    private ReaderFacts Facts(IndexReader reader, TagAliases aliases) => _facts.GetValue(reader, r => ReaderFacts.Read(r, aliases, _vocabulary));
 
-    public void Dispose()
-    {
-        Interlocked.Exchange(ref _open, null)?.Dispose();
-    }
+    private readonly VocabularyKeeper _vocabulary = new();
 
-    private sealed record OpenGeneration(string Generation, Lucene.Net.Store.Directory Directory, SearcherManager Manager, TagAliases Aliases) : IDisposable
+    /// <summary>
+    /// An open generation: its directory, searcher manager, aliases and (when the index accepts
+    /// writes) its writer. Counts the searches running on it, so that retiring it (a rebuild is
+    /// swapped in) closes it only once the last of them is done.
+    /// </summary>
+    private sealed class OpenGeneration(string generation, Lucene.Net.Store.Directory directory, SearcherManager manager, TagAliases aliases, IndexWriter? writer)
     {
-        public void Dispose()
+        private int _users;
+        private int _retired;
+        private int _closed;
+
+        public string Generation { get; } = generation;
+
+        public SearcherManager Manager { get; } = manager;
+
+        public TagAliases Aliases { get; } = aliases;
+
+        public IndexWriter? Writer { get; } = writer;
+
+        public bool Retired => Volatile.Read(ref _retired) == 1;
+
+        public bool TryEnter()
         {
+            Interlocked.Increment(ref _users);
+            if (Volatile.Read(ref _retired) == 0)
+            {
+                return true;
+            }
+
+            Exit();
+            return false;
+        }
+
+        public void Exit()
+        {
+            if (Interlocked.Decrement(ref _users) == 0 && Volatile.Read(ref _retired) == 1)
+            {
+                Close();
+            }
+        }
+
+        /// <summary>No new searches; closed when the running ones are done. Its writer's uncommitted changes are dropped: they are in the journal.</summary>
+        public void Retire()
+        {
+            Interlocked.Exchange(ref _retired, 1);
+            if (Volatile.Read(ref _users) == 0)
+            {
+                Close();
+            }
+        }
+
+        /// <summary>Commits the writer's changes up to <paramref name="sequence"/> and closes everything (shutdown).</summary>
+        public void CommitAndClose(long sequence)
+        {
+            Interlocked.Exchange(ref _retired, 1);
+            if (Writer != null && Volatile.Read(ref _closed) == 0)
+            {
+                CommitWriter(Writer, sequence);
+            }
+
+            if (Volatile.Read(ref _users) == 0)
+            {
+                Close();
+            }
+        }
+
+        private void Close()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 1)
+            {
+                return;
+            }
+
             Manager.Dispose();
-            Directory.Dispose();
+            if (Writer != null)
+            {
+                try
+                {
+                    Writer.Rollback();
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
+
+            directory.Dispose();
         }
     }
 
-    private sealed class Bm25SearcherFactory : SearcherFactory
+    /// <summary>Searchers score with BM25, and each new one has its facts computed before it serves (on the refresh thread, not a reader's).</summary>
+    private sealed class WarmingSearcherFactory(SearchIndex index, TagAliases aliases) : SearcherFactory
     {
-        public override IndexSearcher NewSearcher(IndexReader reader) =>
-            new(reader) { Similarity = new BM25Similarity() };
+        public override IndexSearcher NewSearcher(IndexReader reader)
+        {
+            var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+            index.Facts(reader, aliases);
+            return searcher;
+        }
     }
 }

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace InnovationsFr.Search;
+
+/// <summary>
+/// Writes articles in the corpus format (JSON lines, one article an object) that
+/// <see cref="CorpusReader"/> reads: the importers' output and the admin journal's records.
+/// </summary>
+public static class CorpusWriter
+{
+    private static readonly JsonWriterOptions Options = new()
+    {
+        // French stays readable in the file (é, not \u00e9); the reader decodes both.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>One article as one JSON line (no line break inside).</summary>
+    public static string Line(Article article)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            Write(json, article);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Writes the article as a JSON object, with the corpus field names.</summary>
+    public static void Write(Utf8JsonWriter json, Article article)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", article.Id);
+        json.WriteString("slug", article.Slug);
+        json.WriteString("url", article.Url);
+        json.WriteString("title", article.Title);
+        if (article.Summary != null)
+        {
+            json.WriteString("summary", article.Summary);
+        }
+
+        json.WriteString("body", article.Body);
+        if (article.Author != null)
+        {
+            json.WriteString("author", article.Author);
+        }
+
+        json.WriteString("publishedAt", article.PublishedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture));
+        if (article.UpdatedAt is { } updated)
+        {
+            json.WriteString("updatedAt", updated.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture));
+        }
+
+        if (article.Rubric != null)
+        {
+            json.WriteString("rubric", article.Rubric);
+        }
+
+        json.WriteStartArray("tags");
+        foreach (var tag in article.Tags)
+        {
+            json.WriteStringValue(tag);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>Writes a corpus file atomically: a temporary file, flushed, then renamed over <paramref name="path"/>.</summary>
+    public static int WriteFile(string path, IEnumerable<Article> articles)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + ".tmp";
+        var count = 0;
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
+        {
+            foreach (var article in articles)
+            {
+                writer.Write(Line(article));
+                writer.Write('\n');
+                count++;
+            }
+
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, full, overwrite: true);
+        return count;
+    }
+}

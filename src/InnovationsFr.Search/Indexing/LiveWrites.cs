@@ -1,0 +1,432 @@
+using System.Diagnostics;
+using System.Globalization;
+using Lucene.Net.Index;
+using Lucene.Net.Search.Similarities;
+
+namespace InnovationsFr.Search;
+
+/// <summary>What a rebuild is doing.</summary>
+public enum RebuildState
+{
+    Idle,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>The progress or outcome of the last rebuild started through <see cref="SearchIndex.StartRebuild"/>.</summary>
+public sealed record RebuildStatus
+{
+    public RebuildState State { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public long Articles { get; init; }
+    public long Skipped { get; init; }
+    public long BytesRead { get; init; }
+    public long TotalBytes { get; init; }
+    /// <summary>Admin journal changes applied over the corpus.</summary>
+    public long JournalChanges { get; init; }
+    public string? Generation { get; init; }
+    public string? Error { get; init; }
+    public IReadOnlyList<CorpusProblem> Problems { get; init; } = [];
+}
+
+/// <summary>
+/// The write side of the open index (near-real-time, durable):
+/// - <see cref="Apply"/> appends the changes to the admin journal and flushes it to disk, then gives
+///   them to the generation's one IndexWriter, and returns: the change is then acknowledged and
+///   survives a kill -9 (replayed from the journal at start);
+/// - a background loop (never a request) refreshes the searcher every <see cref="RefreshEvery"/>
+///   when something changed, so a change is visible within about that plus the refresh's own time;
+///   commits every <see cref="CommitEvery"/> (the commit records the journal sequence it holds, so
+///   replay starts after it); and follows the folder's CURRENT pointer, so a generation built beside
+///   the service (the indexer's build, or <see cref="StartRebuild"/>) is swapped in with the
+///   journal's later changes applied to it first.
+/// </summary>
+public sealed partial class SearchIndex
+{
+    private readonly System.Threading.Lock _writeLock = new();
+    private readonly System.Threading.Lock _rebuildLock = new();
+    private Journal? _journal;
+    private long _appliedSequence;
+    private long _committedSequence;
+    private long _visibleSequence;
+    private int _refreshWanted;
+    private CancellationTokenSource? _background;
+    private Task? _backgroundLoop;
+    private RebuildStatus _rebuild = new();
+
+    /// <summary>Whether this instance owns the index's writer (the API); read-only users (the indexer's commands) do not.</summary>
+    public bool AcceptsWrites { get; init; }
+
+    /// <summary>How often the background loop makes changes visible (when there are any).</summary>
+    public TimeSpan RefreshEvery { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often changes are committed to the index (the journal keeps them safe in between).</summary>
+    public TimeSpan CommitEvery { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The last change sequence number searches see; the journal's last one; the last one committed.</summary>
+    public (long Visible, long Acknowledged, long Committed) Sequences =>
+        (Interlocked.Read(ref _visibleSequence), Interlocked.Read(ref _appliedSequence), Interlocked.Read(ref _committedSequence));
+
+    /// <summary>The last error of the background loop (it retries), or null.</summary>
+    public string? BackgroundError { get; private set; }
+
+    /// <summary>How long the last refresh took to make changes visible.</summary>
+    public TimeSpan LastRefreshDuration { get; private set; }
+
+    /// <summary>
+    /// Applies changes durably: journal (fsync) first, then the writer. On return they are
+    /// acknowledged; searches see them after the next background refresh. Returns the last
+    /// change's sequence number.
+    /// </summary>
+    public long Apply(IReadOnlyList<IndexChange> changes)
+    {
+        if (!AcceptsWrites)
+        {
+            throw new InvalidOperationException("this SearchIndex was opened read-only");
+        }
+
+        if (changes.Count == 0)
+        {
+            return Interlocked.Read(ref _appliedSequence);
+        }
+
+        lock (_writeLock)
+        {
+            var open = Volatile.Read(ref _open) ?? throw new IndexUnavailableException("the index is not open yet");
+            var sequence = _journal!.Append(changes);
+            // Within one batch the last change of an article wins; distinct articles go in parallel.
+            var latest = changes
+                .Select((change, i) => (change, i))
+                .GroupBy(c => c.change.Id, StringComparer.Ordinal)
+                .Select(g => g.Last().change)
+                .ToList();
+            if (latest.Count >= 64)
+            {
+                Parallel.ForEach(latest, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, change => IndexBuilder.Apply(open.Writer!, change, open.Aliases));
+            }
+            else
+            {
+                foreach (var change in latest)
+                {
+                    IndexBuilder.Apply(open.Writer!, change, open.Aliases);
+                }
+            }
+
+            Interlocked.Exchange(ref _appliedSequence, sequence);
+            Interlocked.Exchange(ref _refreshWanted, 1);
+            if (_journal.WantsCompaction)
+            {
+                _journal.Compact();
+            }
+
+            return sequence;
+        }
+    }
+
+    /// <summary>Waits until searches see the change with this sequence number (tests and tools; requests never wait).</summary>
+    public async Task<bool> WaitVisibleAsync(long sequence, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Interlocked.Read(ref _visibleSequence) < sequence)
+        {
+            if (clock.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>The last rebuild's progress or outcome.</summary>
+    public RebuildStatus Rebuild => Volatile.Read(ref _rebuild);
+
+    /// <summary>
+    /// Starts a full rebuild from corpus files in the background (plus the admin journal), swapped
+    /// in atomically when complete; searches and writes go on meanwhile. False when one is running.
+    /// </summary>
+    public bool StartRebuild(IReadOnlyList<string> corpusFiles, BuildOptions options)
+    {
+        lock (_rebuildLock)
+        {
+            if (_rebuild.State == RebuildState.Running)
+            {
+                return false;
+            }
+
+            _rebuild = new RebuildStatus { State = RebuildState.Running, StartedAt = DateTimeOffset.UtcNow };
+            var token = (_background ??= new CancellationTokenSource()).Token;
+            _ = Task.Run(() => RebuildAsync(corpusFiles, options, token), CancellationToken.None);
+            return true;
+        }
+    }
+
+    private async Task RebuildAsync(IReadOnlyList<string> corpusFiles, BuildOptions options, CancellationToken cancellationToken)
+    {
+        var started = _rebuild.StartedAt;
+        RebuildStatus Finished(RebuildState state, string? error, BuildReport? report) => new()
+        {
+            State = state,
+            StartedAt = started,
+            FinishedAt = DateTimeOffset.UtcNow,
+            Articles = report?.Articles ?? _rebuild.Articles,
+            Skipped = report?.Skipped ?? _rebuild.Skipped,
+            BytesRead = report?.Bytes ?? _rebuild.BytesRead,
+            TotalBytes = _rebuild.TotalBytes,
+            JournalChanges = report?.JournalChanges ?? 0,
+            Generation = report?.Generation is { } g ? Path.GetFileName(g) : null,
+            Error = error,
+            Problems = report?.Problems.Take(100).ToList() ?? [],
+        };
+
+        try
+        {
+            var progress = new RebuildProgress(this, started);
+            var report = await IndexBuilder.BuildAsync(_folder, corpusFiles, options, progress, cancellationToken).ConfigureAwait(false);
+            if (report.Outcome == BuildOutcome.Published)
+            {
+                FollowCurrent();
+            }
+
+            Volatile.Write(ref _rebuild, report.Outcome switch
+            {
+                BuildOutcome.Published => Finished(RebuildState.Succeeded, null, report),
+                BuildOutcome.Busy => Finished(RebuildState.Failed, "another build holds the index folder (the indexer's build?): try again when it is done", report),
+                BuildOutcome.NoArticles => Finished(RebuildState.Failed, "the corpus holds no valid article: the live index was kept", report),
+                _ => Finished(RebuildState.Failed, "the corpus has bad records: the live index was kept", report),
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            Volatile.Write(ref _rebuild, Finished(RebuildState.Failed, "cancelled: the service is stopping", null));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or IndexUnavailableException)
+        {
+            Volatile.Write(ref _rebuild, Finished(RebuildState.Failed, e.Message, null));
+        }
+    }
+
+    private sealed class RebuildProgress(SearchIndex index, DateTimeOffset? started) : IProgress<BuildProgress>
+    {
+        public void Report(BuildProgress value) => Volatile.Write(ref index._rebuild, new RebuildStatus
+        {
+            State = RebuildState.Running,
+            StartedAt = started,
+            Articles = value.Articles,
+            Skipped = value.Skipped,
+            BytesRead = value.BytesRead,
+            TotalBytes = value.TotalBytes,
+        });
+    }
+
+    /// <summary>Opens the generation's writer and applies the journal's changes that its last commit does not hold.</summary>
+    private IndexWriter OpenWriter(Lucene.Net.Store.Directory directory, TagAliases aliases)
+    {
+        var config = new IndexWriterConfig(FrenchAnalysis.Version, IndexAnalyzer.Instance)
+        {
+            OpenMode = OpenMode.APPEND,
+            Similarity = new BM25Similarity(),
+            RAMBufferSizeMB = 48,
+            MaxThreadStates = Math.Max(1, Environment.ProcessorCount),
+        };
+        var writer = new IndexWriter(directory, config);
+        try
+        {
+            var committed = writer.CommitData.TryGetValue(IndexBuilder.SequenceKey, out var text) &&
+                long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+            _journal ??= Journal.Open(_folder.Root);
+            var last = committed;
+            foreach (var entry in Journal.Read(Journal.PathIn(_folder.Root), committed))
+            {
+                IndexBuilder.Apply(writer, entry.Change, aliases);
+                last = entry.Sequence;
+            }
+
+            if (last > committed)
+            {
+                CommitWriter(writer, last);
+            }
+
+            Interlocked.Exchange(ref _appliedSequence, Math.Max(last, _journal.LastSequence));
+            Interlocked.Exchange(ref _committedSequence, last);
+            Interlocked.Exchange(ref _visibleSequence, last);
+            if (_journal.WantsCompaction)
+            {
+                _journal.Compact();
+            }
+
+            return writer;
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    private static void CommitWriter(IndexWriter writer, long sequence)
+    {
+        writer.SetCommitData(new Dictionary<string, string> { [IndexBuilder.SequenceKey] = sequence.ToString(CultureInfo.InvariantCulture) });
+        writer.Commit();
+    }
+
+    private void StartBackgroundWork()
+    {
+        lock (_rebuildLock)
+        {
+            if (_backgroundLoop != null)
+            {
+                return;
+            }
+
+            var token = (_background ??= new CancellationTokenSource()).Token;
+            _backgroundLoop = Task.Run(() => RunBackgroundAsync(token), CancellationToken.None);
+        }
+    }
+
+    private async Task RunBackgroundAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(RefreshEvery);
+        var sinceCommit = Stopwatch.StartNew();
+        var sincePointerCheck = Stopwatch.StartNew();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    if (Interlocked.Exchange(ref _refreshWanted, 0) == 1)
+                    {
+                        RefreshNow();
+                    }
+
+                    if (sincePointerCheck.Elapsed >= TimeSpan.FromSeconds(1))
+                    {
+                        sincePointerCheck.Restart();
+                        FollowCurrent();
+                    }
+
+                    if (sinceCommit.Elapsed >= CommitEvery)
+                    {
+                        sinceCommit.Restart();
+                        CommitNow();
+                    }
+
+                    BackgroundError = null;
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or IndexUnavailableException)
+                {
+                    // Retried at the next tick; shown by /health/ready meanwhile.
+                    BackgroundError = e.Message;
+                    Interlocked.Exchange(ref _refreshWanted, 1);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void RefreshNow()
+    {
+        var open = Volatile.Read(ref _open);
+        if (open == null || !open.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var sequence = Interlocked.Read(ref _appliedSequence);
+            open.Manager.MaybeRefreshBlocking();
+            Interlocked.Exchange(ref _visibleSequence, sequence);
+            LastRefreshDuration = clock.Elapsed;
+        }
+        finally
+        {
+            open.Exit();
+        }
+    }
+
+    private void CommitNow()
+    {
+        var open = Volatile.Read(ref _open);
+        if (open?.Writer == null || Interlocked.Read(ref _appliedSequence) == Interlocked.Read(ref _committedSequence) || !open.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            var sequence = Interlocked.Read(ref _appliedSequence);
+            CommitWriter(open.Writer, sequence);
+            Interlocked.Exchange(ref _committedSequence, sequence);
+        }
+        finally
+        {
+            open.Exit();
+        }
+    }
+
+    /// <summary>Swaps in the generation CURRENT names when it is not the one open (a build published it).</summary>
+    private void FollowCurrent()
+    {
+        var current = _folder.CurrentGeneration;
+        var open = Volatile.Read(ref _open);
+        if (current == null || open == null || SameFolder(current, open.Generation))
+        {
+            return;
+        }
+
+        lock (_writeLock)
+        {
+            lock (_openLock)
+            {
+                open = Volatile.Read(ref _open);
+                if (open != null && !SameFolder(current, open.Generation))
+                {
+                    OpenCurrent();
+                }
+            }
+        }
+    }
+
+    private static bool SameFolder(string a, string b) =>
+        string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
+
+    /// <summary>Stops the background loop, commits what was acknowledged, and closes the index.</summary>
+    public void Dispose()
+    {
+        _background?.Cancel();
+        try
+        {
+            _backgroundLoop?.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        lock (_writeLock)
+        {
+            var open = Interlocked.Exchange(ref _open, null);
+            if (open?.Writer != null)
+            {
+                open.CommitAndClose(Interlocked.Read(ref _appliedSequence));
+            }
+            else
+            {
+                open?.Retire();
+            }
+
+            _journal?.Dispose();
+            _journal = null;
+        }
+
+        _background?.Dispose();
+    }
+}
