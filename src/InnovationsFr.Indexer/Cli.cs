@@ -23,6 +23,14 @@ internal static class Cli
               --aliases: the editors' tag alias file (e.g. config/tag-aliases.txt).
               Bad records are reported by file and line and skipped; with --strict the build stops
               at the first one and the live index is left untouched.
+          InnovationsFr.Indexer import-wxr FILE --out FILE
+              Turn a WordPress export (WXR, Tools → Export) into a corpus file (JSON lines):
+              published posts only (no draft, pending, scheduled, private, trashed or
+              password-protected post, no page, attachment or menu item), categories as the rubric,
+              tags by name, bodies as text; each line keeps the WordPress id and term slugs.
+          InnovationsFr.Indexer import-wp-json PATH --out FILE
+              The same from the REST API: PATH is one saved page of /wp/v2/posts?_embed (a JSON
+              array) or a folder of them (read in name order).
           InnovationsFr.Indexer generate --count N [--seed S] --out FILE
               Write N synthetic French articles (deterministic for a seed; default seed 42).
           InnovationsFr.Indexer related-eval --index DIR --judgments FILE
@@ -57,7 +65,14 @@ internal static class Cli
         Arguments parsed;
         try
         {
-            parsed = Arguments.Parse(args.Skip(1), flags: new HashSet<string>(StringComparer.Ordinal) { "strict", "baseline" });
+            var rest = args.Skip(1).ToList();
+            if (args[0] is "import-wxr" or "import-wp-json" && rest.Count > 0 && !rest[0].StartsWith("--", StringComparison.Ordinal))
+            {
+                // The input is positional: import-wxr FILE --out FILE.
+                rest = ["--input", .. rest];
+            }
+
+            parsed = Arguments.Parse(rest, flags: new HashSet<string>(StringComparer.Ordinal) { "strict", "baseline" });
         }
         catch (ArgumentException e)
         {
@@ -72,6 +87,8 @@ internal static class Cli
             {
                 "build" => await BuildAsync(parsed, output, error, cancellationToken),
                 "generate" => Generate(parsed, output, error),
+                "import-wxr" => Import(parsed, output, error, WordPressImport.FromWxr, "import-wxr FILE --out FILE"),
+                "import-wp-json" => Import(parsed, output, error, WordPressImport.FromRestApi, "import-wp-json PATH --out FILE"),
                 "tag-duplicates" => TagDuplicates(parsed, output),
                 "related-eval" => RelatedEval(parsed, output),
                 "related" => Related(parsed, output),
@@ -152,6 +169,11 @@ internal static class Cli
         {
             case BuildOutcome.Published:
                 output.WriteLine(summary);
+                if (report.JournalChanges > 0)
+                {
+                    output.WriteLine($"admin journal: {report.JournalChanges} changes made through the API applied over the corpus");
+                }
+
                 output.WriteLine($"live index: {report.Generation}");
                 return ExitCode.Ok;
             case BuildOutcome.RefusedBadRecords:
@@ -166,6 +188,27 @@ internal static class Cli
                 error.WriteLine($"another build is running on {index}: try again when it has finished");
                 return ExitCode.Busy;
         }
+    }
+
+    private static int Import(Arguments args, TextWriter output, TextWriter error, Func<string, WordPressImportReport> read, string usage)
+    {
+        var input = args.One("input") ?? throw new ArgumentException($"{usage}: the input is missing");
+        var target = args.One("out") ?? throw new ArgumentException($"{usage}: --out is missing");
+        if (!File.Exists(input) && !Directory.Exists(input))
+        {
+            throw new FileNotFoundException($"not found: {input}");
+        }
+
+        var report = read(input);
+        foreach (var problem in report.Problems)
+        {
+            error.WriteLine($"{input}: {problem}");
+        }
+
+        var written = WordPressImport.WriteCorpus(target, report.Posts);
+        var left = report.Skipped.Count == 0 ? "none" : string.Join(", ", report.Skipped.Select(s => $"{s.Value} {s.Key}"));
+        output.WriteLine($"{written} published posts written to {target}; left out: {left}");
+        return written == 0 && report.Problems.Count > 0 ? ExitCode.Refused : ExitCode.Ok;
     }
 
     private static int RelatedEval(Arguments args, TextWriter output)

@@ -43,6 +43,56 @@ public sealed class CliTests : IDisposable
         Assert.NotNull(new IndexFolder(index).CurrentGeneration);
     }
 
+    private static string WordPressData(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "InnovationsFr.sln")))
+            {
+                return Path.Combine(dir.FullName, "tests", "data", "wordpress", name);
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    [Fact]
+    public async Task ImportWxr_ThenBuild_IndexesThePublishedPosts()
+    {
+        var corpus = Path.Combine(_root, "wp.jsonl");
+        var index = Path.Combine(_root, "index");
+
+        var (code, output, _) = await RunAsync("import-wxr", WordPressData("themeunittestdata.wordpress.xml"), "--out", corpus);
+        var (built, buildOutput, _) = await RunAsync("build", "--corpus", corpus, "--index", index);
+
+        Assert.Equal(ExitCode.Ok, code);
+        Assert.Contains("48 published posts written", output);
+        Assert.Contains("1 draft", output);
+        Assert.Contains("1 future", output);
+        Assert.Contains("1 password-protected", output);
+        Assert.Equal(ExitCode.Ok, built);
+        Assert.Contains("Published: 48 articles indexed, 0 skipped", buildOutput);
+    }
+
+    [Fact]
+    public async Task ImportWpJson_ReadsAFolderOfPages()
+    {
+        var corpus = Path.Combine(_root, "wp.jsonl");
+
+        var (code, output, _) = await RunAsync("import-wp-json", WordPressData("wp-json"), "--out", corpus);
+
+        Assert.Equal(ExitCode.Ok, code);
+        Assert.Contains("2 published posts written", output);
+        Assert.Equal(2, File.ReadAllLines(corpus).Length);
+    }
+
+    [Fact]
+    public async Task Import_WithoutOut_OrAMissingFile_IsAUsageOrFileError()
+    {
+        Assert.Equal(ExitCode.Usage, (await RunAsync("import-wxr", WordPressData("innovationsfr-sample.wxr.xml"))).Code);
+        Assert.Equal(ExitCode.IoError, (await RunAsync("import-wxr", Path.Combine(_root, "absent.xml"), "--out", Path.Combine(_root, "x.jsonl"))).Code);
+    }
+
     [Fact]
     public async Task StrictBuild_WithABadLine_ExitsOne_AndKeepsTheLiveIndex()
     {

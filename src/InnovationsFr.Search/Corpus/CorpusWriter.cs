@@ -68,29 +68,4 @@ public static class CorpusWriter
         json.WriteEndArray();
         json.WriteEndObject();
     }
-
-    /// <summary>Writes a corpus file atomically: a temporary file, flushed, then renamed over <paramref name="path"/>.</summary>
-    public static int WriteFile(string path, IEnumerable<Article> articles)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
-        var count = 0;
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
-        {
-            foreach (var article in articles)
-            {
-                writer.Write(Line(article));
-                writer.Write('\n');
-                count++;
-            }
-
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, full, overwrite: true);
-        return count;
-    }
 }
