@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using InnovationsFr.Api.Index;
 using InnovationsFr.Search;
 using Microsoft.AspNetCore.Http.Features;
@@ -230,49 +229,52 @@ public static class AdminApi
     /// </summary>
     internal static (IndexChange? Change, string? Error) ParseChange(string json, string? routeId)
     {
-        JsonObject? node;
+        JsonDocument doc;
         try
         {
-            node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject;
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {
             return (null, "invalid JSON: " + e.Message.Split(". ")[0] + ".");
         }
 
-        if (node == null)
+        using (doc)
         {
-            return (null, "an article must be a JSON object");
-        }
-
-        if (routeId != null)
-        {
-            if (!node.TryGetPropertyValue("id", out var given) || given == null)
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                node["id"] = routeId;
+                return (null, "an article must be a JSON object");
             }
-            else if (given.GetValueKind() != JsonValueKind.String || given.GetValue<string>().Trim() != routeId)
+
+            var id = root.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString()!.Trim() : null;
+            if (routeId != null && id != null && id != routeId)
             {
                 return (null, $"the body's id differs from the URL's ('{routeId}')");
             }
-        }
 
-        if (node.TryGetPropertyValue("status", out var status) && status != null)
-        {
-            if (status.GetValueKind() != JsonValueKind.String)
+            if (routeId != null && root.TryGetProperty("id", out idValue) && idValue.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
             {
-                return (null, "'status' must be a string (publish, draft, future, private, trash…)");
+                return (null, $"the body's id differs from the URL's ('{routeId}')");
             }
 
-            if (!IsPublished(status.GetValue<string>()))
+            if (root.TryGetProperty("status", out var status) && status.ValueKind != JsonValueKind.Null)
             {
-                var id = node.TryGetPropertyValue("id", out var idNode) && idNode?.GetValueKind() == JsonValueKind.String ? idNode.GetValue<string>().Trim() : "";
-                return id.Length is > 0 and <= 200 ? (IndexChange.Delete(id), null) : (null, "missing id");
-            }
-        }
+                if (status.ValueKind != JsonValueKind.String)
+                {
+                    return (null, "'status' must be a string (publish, draft, future, private, trash…)");
+                }
 
-        var entry = CorpusReader.Parse("request", 1, node.ToJsonString());
-        return entry.Article == null ? (null, entry.Problem) : (IndexChange.Upsert(entry.Article), null);
+                if (!IsPublished(status.GetString()!))
+                {
+                    id ??= routeId;
+                    return id is { Length: > 0 and <= 200 } ? (IndexChange.Delete(id), null) : (null, "missing id");
+                }
+            }
+
+            var entry = CorpusReader.Parse("request", 1, root, routeId);
+            return entry.Article == null ? (null, entry.Problem) : (IndexChange.Upsert(entry.Article), null);
+        }
     }
 
     private static bool IsPublished(string status) =>
@@ -282,7 +284,8 @@ public static class AdminApi
     {
         try
         {
-            return (JsonNode.Parse(line) as JsonObject)?["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String ? id.GetValue<string>() : null;
+            using var doc = JsonDocument.Parse(line);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
         }
         catch (JsonException)
         {

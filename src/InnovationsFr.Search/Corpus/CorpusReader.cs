@@ -71,26 +71,36 @@ public sealed class CorpusReader : IDisposable
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return new CorpusEntry(file, line, null, "a record must be a JSON object");
-            }
-
-            try
-            {
-                return new CorpusEntry(file, line, ToArticle(root), null);
-            }
-            catch (RecordException e)
-            {
-                return new CorpusEntry(file, line, null, e.Message);
-            }
+            return Parse(file, line, doc.RootElement);
         }
     }
 
-    private static Article ToArticle(JsonElement root)
+    /// <summary>Checks one parsed record; <paramref name="defaultId"/> stands for a missing id (the admin API's URL).</summary>
+    public static CorpusEntry Parse(string file, int line, JsonElement root, string? defaultId = null)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return new CorpusEntry(file, line, null, "a record must be a JSON object");
+        }
+
+        try
+        {
+            return new CorpusEntry(file, line, ToArticle(root, defaultId), null);
+        }
+        catch (RecordException e)
+        {
+            return new CorpusEntry(file, line, null, e.Message);
+        }
+    }
+
+    private static Article ToArticle(JsonElement root, string? defaultId)
     {
         var id = Text(root, "id")?.Trim();
+        if (string.IsNullOrEmpty(id))
+        {
+            id = defaultId;
+        }
+
         if (string.IsNullOrEmpty(id))
         {
             throw new RecordException("missing id");
