@@ -3,7 +3,10 @@
 #   bash bench/load.sh [COUNT] [SECONDS] [SOAK_SECONDS]     (defaults 100000, 60, 600)
 # Needs the index bench/run.sh COUNT built (bench/out/index-COUNT) and wrk (apt-get install wrk).
 # Mixed workload at 16 connections: 70% search with facets, 15% tag cloud, 10% related, 5% autocomplete.
-# Then a soak of SOAK_SECONDS with the server's RSS sampled every 10 s and its trend printed.
+# Then a soak of SOAK_SECONDS with the server's memory sampled every 10 s and its trend printed:
+# RSS, and its two parts: anonymous memory (the GC heap and native allocations: a leak shows
+# here) and file-backed pages (the memory-mapped index, which grows as queries touch more of it,
+# up to the index size, and which the kernel reclaims under pressure).
 # The per-client rate limit is off for the run (all connections come from one address).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,19 +65,21 @@ echo "== load: ${seconds} s, 16 connections, $count articles"
 wrk -t2 -c16 -d"${seconds}s" -s "$out/mixed.lua" --latency "http://127.0.0.1:$port" | tee "$out/load.txt"
 
 if [ "$soak" -gt 0 ]; then
-  echo "== soak: ${soak} s, RSS every 10 s"
+  echo "== soak: ${soak} s, memory every 10 s (seconds, RSS, anonymous, file-backed; kB)"
   wrk -t2 -c16 -d"${soak}s" -s "$out/mixed.lua" --latency "http://127.0.0.1:$port" > "$out/soak.txt" &
   load=$!
   : > "$out/rss.tsv"
   for t in $(seq 0 10 "$soak"); do
-    rss=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
-    printf '%s\t%s\n' "$t" "$rss" | tee -a "$out/rss.tsv"
+    read -r rss anon file < <(awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} /^RssFile/ {f=$2} END {print r, a, f}' "/proc/$server/status")
+    printf '%s\t%s\t%s\t%s\n' "$t" "$rss" "$anon" "$file" | tee -a "$out/rss.tsv"
     sleep 10
   done
   wait $load || true
   cat "$out/soak.txt"
-  # Trend: least-squares slope of RSS over the soak's second half (after warm-up growth), in MB per minute.
-  awk -v half=$((soak / 2)) '$1 >= half { n++; sx += $1; sy += $2; sxy += $1 * $2; sxx += $1 * $1 }
-    END { slope = (n * sxy - sx * sy) / (n * sxx - sx * sx); printf "RSS trend over the second half: %.2f MB/min (n=%d)\n", slope * 60 / 1024, n }' "$out/rss.tsv" | tee "$out/trend.txt"
+  # Trend: least-squares slope over the soak's second half (after warm-up growth), in MB per minute.
+  for column in 2:RSS 3:anonymous 4:file-backed; do
+    awk -v half=$((soak / 2)) -v c="${column%%:*}" -v name="${column#*:}" '$1 >= half { n++; sx += $1; sy += $c; sxy += $1 * $c; sxx += $1 * $1; last = $c }
+      END { slope = (n * sxy - sx * sy) / (n * sxx - sx * sx); printf "%s trend over the second half: %.2f MB/min (n=%d, last %.0f MB)\n", name, slope * 60 / 1024, n, last / 1024 }' "$out/rss.tsv"
+  done | tee "$out/trend.txt"
 fi
 echo "written to $out"

@@ -23,6 +23,9 @@ public sealed class SearchSettings
     /// <summary>The longest a search may run, in milliseconds; past it the answer holds what was found so far, with partial: true.</summary>
     public double TimeBudgetMs { get; set; } = 1000;
 
+    /// <summary>How often admin writes are made visible to searches, in milliseconds (when there are any).</summary>
+    public double RefreshMs { get; set; } = 500;
+
     /// <summary>Build the index from the corpus at start-up when none exists.</summary>
     public bool BuildIfMissing { get; set; } = true;
 

@@ -93,7 +93,7 @@ public static class FrenchAnalysis
         protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
         {
             var tokenizer = new StandardTokenizer(Version, reader);
-            TokenStream stream = new LowerCaseFilter(Version, tokenizer);
+            TokenStream stream = new FastLowerCaseFilter(tokenizer);
             stream = new CompoundJoinFilter(stream, Compounds);
             // Elision after lower-casing so that "L'" and "QU’" go too; the filter knows both apostrophes.
             stream = new ElisionFilter(stream, FrenchAnalyzer.DEFAULT_ARTICLES);

@@ -159,8 +159,8 @@ internal sealed class Vocabulary
 /// Keeps one vocabulary across index versions. Building it reads every word of the index (0.4 s
 /// at 100k articles), too slow to redo for each near-real-time refresh (several a second while
 /// editors publish): a reader of another version gets the kept vocabulary at once, and a new one is
-/// built in the background from the newer reader, at most every <see cref="MinRebuildInterval"/>.
-/// Suggestions and completions may so lag a publication by a few seconds; searches never do.
+/// built in the background from the newer reader, at most once a minute (<see cref="MinRebuildInterval"/>).
+/// Suggestions and completions may so lag a publication by up to a minute; searches never do.
 /// </summary>
 internal sealed class VocabularyKeeper
 {
@@ -169,7 +169,7 @@ internal sealed class VocabularyKeeper
     private int _building;
     private long _lastStart = long.MinValue / 2;
 
-    public TimeSpan MinRebuildInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MinRebuildInterval { get; init; } = TimeSpan.FromSeconds(60);
 
     public Vocabulary For(IndexReader reader, Func<Vocabulary> build)
     {

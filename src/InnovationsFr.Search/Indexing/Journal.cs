@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace InnovationsFr.Search;
@@ -60,10 +59,10 @@ internal sealed class Journal : IDisposable
         long goodLength = 0;
         if (File.Exists(path))
         {
-            foreach (var (entry, end) in ReadWithOffsets(path))
+            foreach (var record in ReadRecords(path))
             {
-                last = Math.Max(last, entry.Sequence);
-                goodLength = end;
+                last = Math.Max(last, record.Sequence);
+                goodLength = record.End;
             }
         }
 
@@ -79,15 +78,31 @@ internal sealed class Journal : IDisposable
         return new Journal(path, stream, last);
     }
 
-    /// <summary>Appends changes and flushes them to disk; returns the last one's sequence number.</summary>
-    public long Append(IReadOnlyList<IndexChange> changes)
+    /// <summary>Changes serialized for the journal, all but their sequence numbers (done outside any lock).</summary>
+    public static byte[][] Prepare(IReadOnlyList<IndexChange> changes)
     {
-        var buffer = new MemoryStream();
+        var lines = new byte[changes.Count][];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            using var buffer = new MemoryStream();
+            WriteEntry(buffer, changes[i]);
+            lines[i] = buffer.ToArray();
+        }
+
+        return lines;
+    }
+
+    /// <summary>Appends prepared changes, numbered, and flushes them to disk; returns the last one's sequence number.</summary>
+    public long Append(byte[][] prepared)
+    {
+        var buffer = new MemoryStream(prepared.Sum(p => p.Length + 24));
         var sequence = LastSequence;
-        foreach (var change in changes)
+        foreach (var line in prepared)
         {
             sequence++;
-            WriteEntry(buffer, new JournalEntry(sequence, change));
+            // A prepared line is {"id":…}\n: the sequence number goes first.
+            buffer.Write(System.Text.Encoding.UTF8.GetBytes("{\"seq\":" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + ","));
+            buffer.Write(line, 1, line.Length - 1);
         }
 
         _stream.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
@@ -104,11 +119,22 @@ internal sealed class Journal : IDisposable
     {
         _stream.Flush(flushToDisk: true);
         var temp = _path + ".tmp";
-        using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        var last = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var record in ReadRecords(_path))
         {
-            foreach (var entry in ReadLatest(_path, 0))
+            last[record.Id] = record.Sequence;
+        }
+
+        // Lines are copied as they are: compaction parses only their sequence number and id.
+        using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            foreach (var record in ReadRecords(_path))
             {
-                WriteEntry(output, entry);
+                if (last[record.Id] == record.Sequence)
+                {
+                    output.Write(record.Line);
+                    output.WriteByte((byte)'\n');
+                }
             }
 
             output.Flush(flushToDisk: true);
@@ -129,9 +155,9 @@ internal sealed class Journal : IDisposable
             yield break;
         }
 
-        foreach (var (entry, _) in ReadWithOffsets(path))
+        foreach (var record in ReadRecords(path))
         {
-            if (entry.Sequence > afterSequence)
+            if (record.Sequence > afterSequence && Parse(record.Line) is { } entry)
             {
                 yield return entry;
             }
@@ -146,10 +172,13 @@ internal sealed class Journal : IDisposable
     {
         var last = new Dictionary<string, long>(StringComparer.Ordinal);
         var max = afterSequence;
-        foreach (var entry in Read(path, afterSequence))
+        foreach (var record in File.Exists(path) ? ReadRecords(path) : [])
         {
-            last[entry.Change.Id] = entry.Sequence;
-            max = Math.Max(max, entry.Sequence);
+            if (record.Sequence > afterSequence)
+            {
+                last[record.Id] = record.Sequence;
+                max = Math.Max(max, record.Sequence);
+            }
         }
 
         // Records appended between the two passes are left for the next reader.
@@ -162,39 +191,93 @@ internal sealed class Journal : IDisposable
         }
     }
 
-    /// <summary>The records with the file offset just past each; stops at the first line that is not a complete record (a torn write).</summary>
-    private static IEnumerable<(JournalEntry Entry, long End)> ReadWithOffsets(string path)
+    /// <summary>A complete journal line: its sequence number and article id, its bytes, and the file offset just past it.</summary>
+    private sealed record Record(long Sequence, string Id, byte[] Line, long End);
+
+    /// <summary>
+    /// The complete records in order; stops at the first line that is not one (a torn write: no
+    /// line break yet, or not valid JSON). Only the sequence number and id are decoded.
+    /// </summary>
+    private static IEnumerable<Record> ReadRecords(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        var buffer = new byte[1 << 16];
         var line = new MemoryStream();
         long offset = 0;
-        int b;
-        var reader = new BufferedStream(stream, 1 << 16);
-        while ((b = reader.ReadByte()) >= 0)
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
         {
-            offset++;
-            if (b != '\n')
+            var start = 0;
+            while (start < read)
             {
-                line.WriteByte((byte)b);
-                continue;
-            }
+                var newline = Array.IndexOf(buffer, (byte)'\n', start, read - start);
+                if (newline < 0)
+                {
+                    line.Write(buffer, start, read - start);
+                    offset += read - start;
+                    break;
+                }
 
-            var entry = Parse(line.GetBuffer().AsSpan(0, (int)line.Length));
-            line.SetLength(0);
-            if (entry == null)
-            {
-                yield break;
-            }
+                line.Write(buffer, start, newline - start);
+                offset += newline - start + 1;
+                start = newline + 1;
+                var bytes = line.ToArray();
+                line.SetLength(0);
+                if (Header(bytes) is not { } header)
+                {
+                    yield break;
+                }
 
-            yield return (entry, offset);
+                yield return new Record(header.Sequence, header.Id, bytes, offset);
+            }
         }
     }
 
-    private static JournalEntry? Parse(ReadOnlySpan<byte> utf8)
+    /// <summary>The sequence number and id of a line, when the line is one whole JSON object holding both.</summary>
+    private static (long Sequence, string Id)? Header(byte[] utf8)
     {
         try
         {
-            using var doc = JsonDocument.Parse(utf8.ToArray());
+            var reader = new Utf8JsonReader(utf8);
+            long? sequence = null;
+            string? id = null;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                if (name == "seq" && reader.TokenType == JsonTokenType.Number)
+                {
+                    sequence = reader.GetInt64();
+                }
+                else if (name == "id" && reader.TokenType == JsonTokenType.String)
+                {
+                    id = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            // The whole line must be read without error: a torn line is not valid JSON.
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && sequence is { } s && id != null ? (s, id) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static JournalEntry? Parse(byte[] utf8)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(utf8);
             var root = doc.RootElement;
             var sequence = root.GetProperty("seq").GetInt64();
             var id = root.GetProperty("id").GetString();
@@ -217,14 +300,13 @@ internal sealed class Journal : IDisposable
         }
     }
 
-    private static void WriteEntry(Stream output, JournalEntry entry)
+    private static void WriteEntry(Stream output, IndexChange change)
     {
         using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
-            json.WriteNumber("seq", entry.Sequence);
-            json.WriteString("id", entry.Change.Id);
-            if (entry.Change.Article is { } article)
+            json.WriteString("id", change.Id);
+            if (change.Article is { } article)
             {
                 json.WritePropertyName("article");
                 CorpusWriter.Write(json, article);

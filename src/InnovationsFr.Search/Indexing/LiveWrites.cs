@@ -46,6 +46,7 @@ public sealed record RebuildStatus
 public sealed partial class SearchIndex
 {
     private readonly System.Threading.Lock _writeLock = new();
+    private readonly System.Threading.Lock _applyLock = new();
     private readonly System.Threading.Lock _rebuildLock = new();
     private Journal? _journal;
     private long _appliedSequence;
@@ -92,16 +93,31 @@ public sealed partial class SearchIndex
             return Interlocked.Read(ref _appliedSequence);
         }
 
+        // Serializing and grouping happen outside the locks. The journal lock orders the changes;
+        // the apply lock is taken before the journal lock is let go, so batches reach the writer in
+        // journal order while the next batch's journal write (and fsync) overlaps this one's analysis.
+        var prepared = Journal.Prepare(changes);
+        var latest = changes
+            .GroupBy(c => c.Id, StringComparer.Ordinal)
+            .Select(g => g.Last())
+            .ToList();
+        OpenGeneration open;
+        long sequence;
         lock (_writeLock)
         {
-            var open = Volatile.Read(ref _open) ?? throw new IndexUnavailableException("the index is not open yet");
-            var sequence = _journal!.Append(changes);
+            open = Volatile.Read(ref _open) ?? throw new IndexUnavailableException("the index is not open yet");
+            sequence = _journal!.Append(prepared);
+            if (_journal.WantsCompaction)
+            {
+                _journal.Compact();
+            }
+
+            _applyLock.Enter();
+        }
+
+        try
+        {
             // Within one batch the last change of an article wins; distinct articles go in parallel.
-            var latest = changes
-                .Select((change, i) => (change, i))
-                .GroupBy(c => c.change.Id, StringComparer.Ordinal)
-                .Select(g => g.Last().change)
-                .ToList();
             if (latest.Count >= 64)
             {
                 Parallel.ForEach(latest, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, change => IndexBuilder.Apply(open.Writer!, change, open.Aliases));
@@ -116,12 +132,11 @@ public sealed partial class SearchIndex
 
             Interlocked.Exchange(ref _appliedSequence, sequence);
             Interlocked.Exchange(ref _refreshWanted, 1);
-            if (_journal.WantsCompaction)
-            {
-                _journal.Compact();
-            }
-
             return sequence;
+        }
+        finally
+        {
+            _applyLock.Exit();
         }
     }
 
@@ -230,8 +245,12 @@ public sealed partial class SearchIndex
         {
             OpenMode = OpenMode.APPEND,
             Similarity = new BM25Similarity(),
-            RAMBufferSizeMB = 48,
+            RAMBufferSizeMB = 128,
             MaxThreadStates = Math.Max(1, Environment.ProcessorCount),
+            // Near-real-time refreshes flush small segments several times a second: packing each
+            // into a compound file would copy every byte once more.
+            UseCompoundFile = false,
+            MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
         };
         var writer = new IndexWriter(directory, config);
         try
@@ -385,12 +404,15 @@ public sealed partial class SearchIndex
 
         lock (_writeLock)
         {
-            lock (_openLock)
+            lock (_applyLock)
             {
-                open = Volatile.Read(ref _open);
-                if (open != null && !SameFolder(current, open.Generation))
+                lock (_openLock)
                 {
-                    OpenCurrent();
+                    open = Volatile.Read(ref _open);
+                    if (open != null && !SameFolder(current, open.Generation))
+                    {
+                        OpenCurrent();
+                    }
                 }
             }
         }
@@ -412,6 +434,7 @@ public sealed partial class SearchIndex
         }
 
         lock (_writeLock)
+        using (_applyLock.EnterScope())
         {
             var open = Interlocked.Exchange(ref _open, null);
             if (open?.Writer != null)

@@ -63,9 +63,12 @@ public sealed partial class SearchIndex : IDisposable
     {
         lock (_writeLock)
         {
-            lock (_openLock)
+            lock (_applyLock)
             {
-                OpenCurrent();
+                lock (_openLock)
+                {
+                    OpenCurrent();
+                }
             }
         }
 
