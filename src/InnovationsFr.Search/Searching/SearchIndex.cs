@@ -91,6 +91,14 @@ public sealed partial class SearchIndex : IDisposable
             var factory = new WarmingSearcherFactory(this, aliases);
             if (AcceptsWrites)
             {
+                // Reopening the generation already open: its writer holds the folder's write lock, so it
+                // commits and closes first (its searchers stay valid until their last search ends).
+                if (Volatile.Read(ref _open) is { Writer: { } current } open && SameFolder(open.Generation, generation))
+                {
+                    CommitWriter(current, Interlocked.Read(ref _appliedSequence));
+                    current.Dispose(waitForMerges: false);
+                }
+
                 writer = OpenWriter(directory, aliases);
                 manager = new SearcherManager(writer, applyAllDeletes: true, factory);
             }

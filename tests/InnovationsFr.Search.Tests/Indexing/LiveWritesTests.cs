@@ -152,6 +152,42 @@ public sealed class LiveWritesTests : IDisposable
     }
 
     [Fact]
+    public async Task Reopen_KeepsServing_AndWritesGoOnOnTheNewWriter()
+    {
+        var index = OpenWritable(BuildFolder("reopen", Corpus));
+        var sequence = index.Apply([IndexChange.Upsert(TestIndex.Article("r1", "Le recyclage des panneaux solaires", "Silicium."))]);
+        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(1)));
+        using var stop = new CancellationTokenSource();
+        var failures = 0;
+        var reader = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (!Ids(index, "recyclage batteries").Contains("r1"))
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            index.Reopen();
+            await Task.Delay(50);
+        }
+
+        sequence = index.Apply([IndexChange.Upsert(TestIndex.Article("r2", "Le recyclage du lithium", "Hydrométallurgie.")), IndexChange.Delete("a2")]);
+        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(1)));
+        await stop.CancelAsync();
+        await reader;
+
+        Assert.Equal(0, failures);
+        Assert.Equal(["r1", "r2"], Ids(index, "recyclage").Order());
+        Assert.Null(index.GetArticle("a2"));
+        Assert.True(index.Sequences.Committed >= 1); // the reopen committed what was acknowledged before it
+    }
+
+    [Fact]
     public void CorpusWriter_WritesWhatCorpusReaderReads()
     {
         var article = TestIndex.Article("w1", "L'IA générative « en français »", "Corps avec \"guillemets\"\net retour.", "2025-03-04T05:06:07.5+02:00", "Tech > IA", "Chapô", "IA", "Éthique") with { Author = "Zoé", UpdatedAt = DateTimeOffset.Parse("2025-03-05T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture) };
