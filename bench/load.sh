@@ -22,9 +22,7 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2;
 
 # The workload script, with the benchmark queries (words only) as a Lua table.
 {
-  echo 'local queries = {'
-  grep -v '^#' bench/queries.tsv | cut -f1 | grep -v '^$' | sed 's/\\/\\\\/g; s/"/\\"/g; s/^/  "/; s/$/",/'
-  echo '}'
+  bash bench/lua-queries.sh
   cat <<LUA
 local count = $count
 local prefixes = {}

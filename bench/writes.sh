@@ -32,9 +32,7 @@ split -l 1000 -d -a 4 "$corpus" "$work/chunks/part-"
 
 # Searches only, for the readers.
 {
-  echo 'local queries = {'
-  grep -v '^#' bench/queries.tsv | cut -f1 | grep -v '^$' | sed 's/\\/\\\\/g; s/"/\\"/g; s/^/  "/; s/$/",/'
-  echo '}'
+  bash bench/lua-queries.sh
   cat <<'LUA'
 local function encode(s) return (string.gsub(s, "([^%w%-_%.~])", function(c) return string.format("%%%02X", string.byte(c)) end)) end
 math.randomseed(7)

@@ -247,13 +247,9 @@ public static class AdminApi
                 return (null, "an article must be a JSON object");
             }
 
-            var id = root.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString()!.Trim() : null;
-            if (routeId != null && id != null && id != routeId)
-            {
-                return (null, $"the body's id differs from the URL's ('{routeId}')");
-            }
-
-            if (routeId != null && root.TryGetProperty("id", out idValue) && idValue.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+            var hasId = root.TryGetProperty("id", out var idValue) && idValue.ValueKind != JsonValueKind.Null;
+            var id = hasId && idValue.ValueKind == JsonValueKind.String ? idValue.GetString()!.Trim() : null;
+            if (routeId != null && hasId && id != routeId)
             {
                 return (null, $"the body's id differs from the URL's ('{routeId}')");
             }

@@ -11,7 +11,7 @@ namespace InnovationsFr.Search;
 /// </summary>
 public static class CorpusWriter
 {
-    private static readonly JsonWriterOptions Options = new()
+    internal static readonly JsonWriterOptions Options = new()
     {
         // French stays readable in the file (é, not \u00e9); the reader decodes both.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -29,8 +29,8 @@ public static class CorpusWriter
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    /// <summary>Writes the article as a JSON object, with the corpus field names.</summary>
-    public static void Write(Utf8JsonWriter json, Article article)
+    /// <summary>Writes the article as a JSON object, with the corpus field names; <paramref name="extra"/> adds fields of its own (the reader ignores them).</summary>
+    public static void Write(Utf8JsonWriter json, Article article, Action<Utf8JsonWriter>? extra = null)
     {
         json.WriteStartObject();
         json.WriteString("id", article.Id);
@@ -66,6 +66,7 @@ public static class CorpusWriter
         }
 
         json.WriteEndArray();
+        extra?.Invoke(json);
         json.WriteEndObject();
     }
 }

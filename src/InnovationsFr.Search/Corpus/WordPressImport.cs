@@ -418,21 +418,16 @@ public static partial class WordPressImport
         {
             foreach (var post in posts)
             {
-                using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+                using (var json = new Utf8JsonWriter(stream, CorpusWriter.Options))
                 {
-                    json.WriteStartObject();
-                    using var article = JsonDocument.Parse(CorpusWriter.Line(post.Article));
-                    foreach (var property in article.RootElement.EnumerateObject())
+                    CorpusWriter.Write(json, post.Article, extra =>
                     {
-                        property.WriteTo(json);
-                    }
-
-                    json.WriteStartObject("wordpress");
-                    json.WriteNumber("postId", post.PostId);
-                    WriteTerms(json, "tags", post.Tags);
-                    WriteTerms(json, "categories", post.Categories);
-                    json.WriteEndObject();
-                    json.WriteEndObject();
+                        extra.WriteStartObject("wordpress");
+                        extra.WriteNumber("postId", post.PostId);
+                        WriteTerms(extra, "tags", post.Tags);
+                        WriteTerms(extra, "categories", post.Categories);
+                        extra.WriteEndObject();
+                    });
                 }
 
                 stream.WriteByte((byte)'\n');

@@ -302,7 +302,7 @@ internal sealed class Journal : IDisposable
 
     private static void WriteEntry(Stream output, IndexChange change)
     {
-        using (var json = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(output, CorpusWriter.Options))
         {
             json.WriteStartObject();
             json.WriteString("id", change.Id);
