@@ -79,6 +79,9 @@ internal static class Stats
         }
 
         var latencies = new List<double>(queries.Count * passes);
+        var allocated = GC.GetTotalAllocatedBytes();
+        var collections = GC.CollectionCount(0);
+        var cpu = Environment.CpuUsage.TotalTime;
         for (var p = 0; p < passes; p++)
         {
             foreach (var q in queries)
@@ -89,6 +92,9 @@ internal static class Stats
             }
         }
 
+        var calls = Math.Max(1, latencies.Count);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {calls} calls: {(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / calls:F0} KB allocated a call, {GC.CollectionCount(0) - collections} collections, {(Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds / calls:F2} ms of CPU a call, {latencies.Sum() / calls:F2} ms wall"));
         return latencies;
     }
 
@@ -120,7 +126,7 @@ internal sealed class ProductRun : IDisposable
         if (reuse && new IndexFolder(root).HasIndex)
         {
             Console.WriteLine("reusing the index built before");
-            var existing = new SearchIndex(new IndexFolder(root)) { CacheAnswers = false };
+            var existing = new SearchIndex(new IndexFolder(root)) { CacheAnswers = false, Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue } };
             existing.Open();
             return new ProductRun(root, double.NaN, existing);
         }
@@ -134,7 +140,7 @@ internal sealed class ProductRun : IDisposable
         var folder = new IndexFolder(root);
         var report = await IndexBuilder.BuildAsync(folder, [corpus], new BuildOptions { IndexingThreads = threads });
         Console.WriteLine($"  {report.Outcome}: {report.Articles} articles in {report.Elapsed.TotalSeconds:F1} s");
-        var index = new SearchIndex(folder) { CacheAnswers = false };
+        var index = new SearchIndex(folder) { CacheAnswers = false, Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue } };
         index.Open();
         return new ProductRun(root, report.Elapsed.TotalSeconds, index);
     }
@@ -204,7 +210,7 @@ internal sealed class ProductRun : IDisposable
     /// <summary>Related lists of 200 articles spread through a real corpus already indexed.</summary>
     public static (string Label, List<double> Latencies) RealRelatedLatencies(string corpus, string indexRoot, int passes)
     {
-        using var index = new SearchIndex(new IndexFolder(indexRoot)) { CacheAnswers = false };
+        using var index = new SearchIndex(new IndexFolder(indexRoot)) { CacheAnswers = false, Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue } };
         index.Open();
         var ids = File.ReadLines(corpus).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
         var picked = Enumerable.Range(0, 200).Select(i => new BenchQuery(ids[(int)((long)i * ids.Count / 200)], null)).ToList();

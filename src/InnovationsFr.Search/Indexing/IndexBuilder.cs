@@ -96,7 +96,7 @@ public static class IndexBuilder
         var published = false;
         try
         {
-            using (var directory = FSDirectory.Open(generation))
+            using (var directory = new MappedDirectory(generation))
             using (var writer = new IndexWriter(directory, WriterConfig(options)))
             {
                 var channel = Channel.CreateBounded<Article>(new BoundedChannelOptions(2048) { SingleWriter = true });

@@ -28,9 +28,18 @@ internal sealed class SearchBudgetExceededException() : Exception("the search ra
 /// ranked (score × recency, or date), and each dimension is counted over the hits passing the
 /// <em>other</em> two (Elasticsearch post_filter / Solr tag-exclude). For tags, the count given is
 /// the number of results the search would have with that tag toggled, in the current tag mode.
+/// Each segment is counted into a <see cref="SegmentTally"/> of its own and added to the totals when
+/// the next begins; <see cref="SegmentSearch"/> keeps the tallies of large segments so that a search
+/// repeated after an index refresh replays them instead of scoring those segments again.
 /// </summary>
 internal sealed class FacetedCollector : ICollector
 {
+    /// <summary>Candidates a kept tally holds beyond the page depth, so that later deletions rarely exhaust it.</summary>
+    internal const int CandidateMargin = 64;
+
+    private const int FirstYear = 1970;
+    private const int MonthSlots = 200 * 12;
+
     private readonly FacetPlan _plan;
     private readonly PriorityQueue<int, (double Rank, float Score, int Doc)> _top;
     private readonly int _selectedCount;
@@ -39,21 +48,20 @@ internal sealed class FacetedCollector : ICollector
     private readonly Dictionary<string, int> _rubrics = new(StringComparer.Ordinal);
     /// <summary>Counts by month since January 1970 (a flat array: a dictionary per hit showed in profiles).</summary>
     private readonly int[] _months = new int[MonthSlots];
-    private const int FirstYear = 1970;
-    private const int MonthSlots = 200 * 12;
     private readonly int[] _selectedShift;
     private readonly int _allSelectedMask;
+    private readonly HashSet<int> _rubricOrds = [];
+    private int _totalHits;
+    private int _tagBase;
+    private int _tagBasePassing;
 
+    // The segment being collected.
     private Scorer? _scorer;
     private int _matches;
-    private AtomicReader? _reader;
+    private AtomicReaderContext? _context;
     private SegmentCache? _cache;
-    private int _docBase;
+    private SegmentTally? _tally;
     private int[] _selectedIndexByOrd = [];
-    private readonly HashSet<int> _rubricOrds = [];
-    private int[] _segmentPresent = [];
-    private int[] _segmentToggle = [];
-    private int[] _segmentRubrics = [];
 
     public FacetedCollector(FacetPlan plan)
     {
@@ -64,38 +72,115 @@ internal sealed class FacetedCollector : ICollector
         _allSelectedMask = (1 << _selectedCount) - 1;
     }
 
-    public int TotalHits { get; private set; }
+    public FacetPlan Plan => _plan;
+
+    public int TotalHits
+    {
+        get
+        {
+            FinishSegment();
+            return _totalHits;
+        }
+    }
 
     /// <summary>Hits that pass the rubric and date filters: the base of the tag counts.</summary>
-    public int TagBase { get; private set; }
+    public int TagBase
+    {
+        get
+        {
+            FinishSegment();
+            return _tagBase;
+        }
+    }
 
     /// <summary>Hits of the tag base that pass the tag filter.</summary>
-    public int TagBasePassing { get; private set; }
+    public int TagBasePassing
+    {
+        get
+        {
+            FinishSegment();
+            return _tagBasePassing;
+        }
+    }
 
     /// <summary>For each selected tag, the base hits that the toggle-off would add (all) or remove (any).</summary>
-    public int[] SelectedShift => _selectedShift;
+    public int[] SelectedShift
+    {
+        get
+        {
+            FinishSegment();
+            return _selectedShift;
+        }
+    }
 
     public bool AcceptsDocsOutOfOrder => true;
 
     public void SetScorer(Scorer scorer) => _scorer = scorer;
 
-    public void SetNextReader(AtomicReaderContext context)
+    public void SetNextReader(AtomicReaderContext context) => Begin(context, keep: false);
+
+    /// <summary>
+    /// Starts a segment. With <paramref name="keep"/>, the query is run over the segment's deleted
+    /// documents too and each match is remembered, so that the finished tally stays valid for the
+    /// segment's later readers, which only ever delete more: their deletions are subtracted when
+    /// it is replayed (<see cref="Replay"/>).
+    /// </summary>
+    public void Begin(AtomicReaderContext context, bool keep)
     {
-        FlushSegment();
+        FinishSegment();
+        CheckDeadline();
+        Prepare(context);
+        _tally = new SegmentTally(_cache!, _selectedCount, _plan.Depth + (keep ? CandidateMargin : 0), keep ? context.AtomicReader.MaxDoc : 0);
+    }
+
+    /// <summary>Ends the segment begun by <see cref="Begin"/>: adds its tally, and returns it when it was kept (null when deletions left too few candidates, or it was not kept).</summary>
+    public SegmentTally? End(out bool added)
+    {
+        var tally = _tally!;
+        _tally = null;
+        tally.Seal();
+        added = Add(_context!, tally);
+        return added && tally.Matched != null ? tally : null;
+    }
+
+    /// <summary>Adds a tally kept from an earlier reader of this segment; false when its candidates no longer cover a page (then the segment is searched again).</summary>
+    public bool Replay(AtomicReaderContext context, SegmentTally tally)
+    {
+        FinishSegment();
+        CheckDeadline();
+        Prepare(context);
+        return Add(context, tally);
+    }
+
+    public void Collect(int doc)
+    {
+        // The clock is read every 1,024 matches: cheap, and a pathological query stops within milliseconds of its budget.
+        if ((++_matches & 1023) == 0)
+        {
+            CheckDeadline();
+        }
+
+        var tally = _tally!;
+        tally.Matched?.Set(doc);
+        Count(tally, doc, 1);
+    }
+
+    private void CheckDeadline()
+    {
         if (System.Diagnostics.Stopwatch.GetTimestamp() > _plan.Deadline)
         {
             throw new SearchBudgetExceededException();
         }
+    }
 
-        _reader = context.AtomicReader;
-        _docBase = context.DocBase;
-        _cache = SegmentCache.For(context.AtomicReader);
-        _segmentPresent = new int[_cache.Tags.ValueCount];
-        _segmentToggle = new int[_cache.Tags.ValueCount];
-        _segmentRubrics = new int[_cache.Rubrics.ValueCount];
+    private void Prepare(AtomicReaderContext context)
+    {
+        _context = context;
+        var reader = context.AtomicReader;
+        _cache = SegmentCache.For(reader);
         _selectedIndexByOrd = new int[_cache.Tags.ValueCount];
         Array.Fill(_selectedIndexByOrd, -1);
-        var tags = _reader.GetSortedSetDocValues(ArticleDocument.Tag);
+        var tags = _selectedCount == 0 ? null : reader.GetSortedSetDocValues(ArticleDocument.Tag);
         for (var i = 0; i < _selectedCount && tags != null; i++)
         {
             var ord = tags.LookupTerm(new BytesRef(_plan.SelectedTags[i]));
@@ -106,7 +191,7 @@ internal sealed class FacetedCollector : ICollector
         }
 
         _rubricOrds.Clear();
-        if (_plan.RubricKeys != null && _reader.GetSortedSetDocValues(ArticleDocument.Rubric) is { } rubrics)
+        if (_plan.RubricKeys != null && reader.GetSortedSetDocValues(ArticleDocument.Rubric) is { } rubrics)
         {
             foreach (var key in _plan.RubricKeys)
             {
@@ -119,14 +204,9 @@ internal sealed class FacetedCollector : ICollector
         }
     }
 
-    public void Collect(int doc)
+    /// <summary>Counts document <paramref name="doc"/> into <paramref name="tally"/> (<paramref name="sign"/> 1), or takes a deleted one out of it (−1, not ranked).</summary>
+    private void Count(SegmentTally tally, int doc, int sign)
     {
-        // The clock is read every 1,024 matches: cheap, and a pathological query stops within milliseconds of its budget.
-        if ((++_matches & 1023) == 0 && System.Diagnostics.Stopwatch.GetTimestamp() > _plan.Deadline)
-        {
-            throw new SearchBudgetExceededException();
-        }
-
         var cache = _cache!;
         var tagStarts = cache.Tags.Starts;
         var tagOrds = cache.Tags.Ords;
@@ -150,8 +230,11 @@ internal sealed class FacetedCollector : ICollector
 
         if (passTags && passRubric && passDates)
         {
-            TotalHits++;
-            Rank(doc, millis, cache);
+            tally.TotalHits += sign;
+            if (sign > 0)
+            {
+                Rank(tally, doc, millis, cache);
+            }
         }
 
         if (!_plan.CountFacets)
@@ -161,7 +244,7 @@ internal sealed class FacetedCollector : ICollector
 
         if (passRubric && passDates)
         {
-            CountTags(tagStart, tagEnd, tagOrds, mask, matched, passTags);
+            CountTags(tally, tagStart, tagEnd, tagOrds, mask, matched, passTags, sign);
         }
 
         if (passTags && passDates)
@@ -169,15 +252,17 @@ internal sealed class FacetedCollector : ICollector
             var rubricStarts = cache.Rubrics.Starts;
             for (var i = rubricStarts[doc]; i < rubricStarts[doc + 1]; i++)
             {
-                _segmentRubrics[cache.Rubrics.Ords[i]]++;
+                tally.Rubrics[cache.Rubrics.Ords[i]] += sign;
             }
         }
 
         if (passTags && passRubric)
         {
-            _months[Math.Clamp(cache.Months[doc] - FirstYear * 12, 0, MonthSlots - 1)]++;
+            tally.Months[MonthSlot(cache.Months[doc]) - tally.FirstMonthSlot] += sign;
         }
     }
+
+    private static int MonthSlot(int month) => Math.Clamp(month - FirstYear * 12, 0, MonthSlots - 1);
 
     private bool HasRubric(SegmentCache cache, int doc)
     {
@@ -197,17 +282,17 @@ internal sealed class FacetedCollector : ICollector
     /// "any" counts passing hits plus failing hits with T. Selected tag T: "all" adds the hits that
     /// miss only T; "any" removes the hits whose only selected tag is T.
     /// </summary>
-    private void CountTags(int start, int end, int[] ords, int mask, int matched, bool passTags)
+    private void CountTags(SegmentTally tally, int start, int end, int[] ords, int mask, int matched, bool passTags, int sign)
     {
-        TagBase++;
+        tally.TagBase += sign;
         if (passTags)
         {
-            TagBasePassing++;
+            tally.TagBasePassing += sign;
         }
 
         for (var i = start; i < end; i++)
         {
-            _segmentPresent[ords[i]]++;
+            tally.Present[ords[i]] += sign;
         }
 
         if (_selectedCount == 0)
@@ -221,49 +306,113 @@ internal sealed class FacetedCollector : ICollector
             {
                 for (var i = start; i < end; i++)
                 {
-                    _segmentToggle[ords[i]]++;
+                    tally.Toggle[ords[i]] += sign;
                 }
             }
             else if (matched == _selectedCount - 1)
             {
-                _selectedShift[BitOperations.TrailingZeroCount(~mask & _allSelectedMask)]++;
+                tally.SelectedShift[BitOperations.TrailingZeroCount(~mask & _allSelectedMask)] += sign;
             }
         }
         else if (!passTags)
         {
             for (var i = start; i < end; i++)
             {
-                _segmentToggle[ords[i]]++;
+                tally.Toggle[ords[i]] += sign;
             }
         }
         else if (matched == 1)
         {
-            _selectedShift[BitOperations.TrailingZeroCount(mask)]++;
+            tally.SelectedShift[BitOperations.TrailingZeroCount(mask)] += sign;
         }
     }
 
-    private void Rank(int doc, long millis, SegmentCache cache)
+    private void Rank(SegmentTally tally, int doc, long millis, SegmentCache cache)
     {
         var score = _scorer!.GetScore() * RecencyBoost.FactorByDays(_plan.NewestDay - cache.Days[doc]);
-        var key = (_plan.ByDate ? millis : (double)score, score, _docBase + doc);
-        if (_plan.After is { } after && WorstFirst.Instance.Compare(key, (after.Rank, 0f, after.Doc)) >= 0)
+        var key = (_plan.ByDate ? millis : (double)score, score, doc);
+        if (_plan.After is { } after && WorstFirst.Instance.Compare((key.Item1, score, _context!.DocBase + doc), (after.Rank, 0f, after.Doc)) >= 0)
         {
             return; // at or before the cursor: on an earlier page
         }
 
-        if (_top.Count < _plan.Depth)
+        tally.Offer(key);
+    }
+
+    /// <summary>Adds a finished tally to the totals, less the documents the segment's current reader has deleted since it was counted.</summary>
+    private bool Add(AtomicReaderContext context, SegmentTally tally, bool mustCoverPage = true)
+    {
+        var counts = tally;
+        var candidates = tally.Candidates;
+        var live = context.AtomicReader.LiveDocs;
+        if (tally.Matched != null && live != null)
         {
-            _top.Enqueue(key.Item3, key);
+            var deleted = DeletedDocs.Of(context.AtomicReader, live);
+            var gone = 0;
+            foreach (var doc in deleted)
+            {
+                if (tally.Matched.Get(doc))
+                {
+                    if (gone++ == 0)
+                    {
+                        counts = tally.CopyCounts();
+                    }
+
+                    Count(counts, doc, -1);
+                }
+            }
+
+            if (gone > 0)
+            {
+                candidates = Array.FindAll(candidates, c => live.Get(c.Doc));
+                if (mustCoverPage && candidates.Length < _plan.Depth && counts.TotalHits > candidates.Length)
+                {
+                    return false;
+                }
+            }
         }
-        else if (_top.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0)
+
+        _totalHits += counts.TotalHits;
+        _tagBase += counts.TagBase;
+        _tagBasePassing += counts.TagBasePassing;
+        for (var i = 0; i < _selectedCount; i++)
         {
-            _top.DequeueEnqueue(key.Item3, key);
+            _selectedShift[i] += counts.SelectedShift[i];
         }
+
+        for (var i = 0; i < counts.Months.Length; i++)
+        {
+            _months[counts.FirstMonthSlot + i] += counts.Months[i];
+        }
+
+        foreach (var (rank, score, doc) in candidates)
+        {
+            var key = (rank, score, context.DocBase + doc);
+            if (_top.Count < _plan.Depth)
+            {
+                _top.Enqueue(key.Item3, key);
+            }
+            else if (_top.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0)
+            {
+                _top.DequeueEnqueue(key.Item3, key);
+            }
+        }
+
+        if (_plan.CountFacets)
+        {
+            // Fresh doc-values instances: LookupOrd is not safe to share between threads.
+            var reader = context.AtomicReader;
+            Flush(reader.GetSortedSetDocValues(ArticleDocument.Tag), counts.Present, _present, counts.Toggle, _toggle);
+            Flush(reader.GetSortedSetDocValues(ArticleDocument.Rubric), counts.Rubrics, _rubrics, null, null);
+        }
+
+        return true;
     }
 
     /// <summary>Hits <paramref name="start"/> .. start + count of the ranking, best first.</summary>
     public ScoreDoc[] Hits(int start, int count)
     {
+        FinishSegment();
         var all = new List<ScoreDoc>(_top.Count);
         var ranks = new Dictionary<int, double>(_top.Count);
         while (_top.TryDequeue(out var doc, out var key))
@@ -284,32 +433,37 @@ internal sealed class FacetedCollector : ICollector
     /// <summary>Per tag key: base hits carrying it, and its toggle accumulator.</summary>
     public (IReadOnlyDictionary<string, int> Present, IReadOnlyDictionary<string, int> Toggle) TagCounts()
     {
-        FlushSegment();
+        FinishSegment();
         return (_present, _toggle);
     }
 
     public IReadOnlyDictionary<string, int> RubricCounts()
     {
-        FlushSegment();
+        FinishSegment();
         return _rubrics;
     }
 
     /// <summary>Counts by month (year × 12 + month − 1) for the months that have any.</summary>
-    public IReadOnlyDictionary<int, int> MonthCounts => Enumerable.Range(0, MonthSlots)
-        .Where(i => _months[i] > 0)
-        .ToDictionary(i => i + FirstYear * 12, i => _months[i]);
-
-    private void FlushSegment()
+    public IReadOnlyDictionary<int, int> MonthCounts
     {
-        if (_reader == null)
+        get
         {
-            return;
+            FinishSegment();
+            return Enumerable.Range(0, MonthSlots)
+                .Where(i => _months[i] > 0)
+                .ToDictionary(i => i + FirstYear * 12, i => _months[i]);
         }
+    }
 
-        // Fresh doc-values instances: LookupOrd is not safe to share between threads.
-        Flush(_reader.GetSortedSetDocValues(ArticleDocument.Tag), _segmentPresent, _present, _segmentToggle, _toggle);
-        Flush(_reader.GetSortedSetDocValues(ArticleDocument.Rubric), _segmentRubrics, _rubrics, null, null);
-        _reader = null;
+    /// <summary>Adds the segment being collected (also one a time budget cut short: a partial answer keeps what it had).</summary>
+    private void FinishSegment()
+    {
+        if (_tally is { } tally)
+        {
+            _tally = null;
+            tally.Seal();
+            Add(_context!, tally, mustCoverPage: false);
+        }
     }
 
     private static void Flush(SortedSetDocValues? values, int[] counts, Dictionary<string, int> totals, int[]? second, Dictionary<string, int>? secondTotals)
@@ -322,19 +476,111 @@ internal sealed class FacetedCollector : ICollector
         var term = new BytesRef();
         for (var ord = 0; ord < counts.Length; ord++)
         {
-            if (counts[ord] == 0)
+            if (counts[ord] == 0 && (second == null || second[ord] == 0))
             {
                 continue;
             }
 
             values.LookupOrd(ord, term);
             var key = term.Utf8ToString();
-            totals[key] = totals.GetValueOrDefault(key) + counts[ord];
-            if (second != null && second[ord] > 0)
+            if (counts[ord] != 0)
+            {
+                totals[key] = totals.GetValueOrDefault(key) + counts[ord];
+            }
+
+            if (second != null && second[ord] != 0)
             {
                 secondTotals![key] = secondTotals.GetValueOrDefault(key) + second[ord];
             }
         }
+    }
+
+    /// <summary>One segment's counts and best candidates, by the segment's own ordinals and document numbers.</summary>
+    internal sealed class SegmentTally
+    {
+        private PriorityQueue<int, (double Rank, float Score, int Doc)>? _queue;
+        private readonly int _capacity;
+
+        public SegmentTally(SegmentCache cache, int selected, int capacity, int keepMatchesOf)
+        {
+            _capacity = capacity;
+            _queue = new PriorityQueue<int, (double, float, int)>(Math.Min(capacity, 1024) + 1, WorstFirst.Instance);
+            Present = new int[cache.Tags.ValueCount];
+            Toggle = new int[cache.Tags.ValueCount];
+            Rubrics = new int[cache.Rubrics.ValueCount];
+            SelectedShift = new int[selected];
+            FirstMonthSlot = MonthSlot(cache.MinMonth);
+            Months = new int[MonthSlot(cache.MaxMonth) - FirstMonthSlot + 1];
+            Matched = keepMatchesOf > 0 ? new FixedBitSet(keepMatchesOf) : null;
+        }
+
+        private SegmentTally(SegmentTally other)
+        {
+            _capacity = other._capacity;
+            Present = (int[])other.Present.Clone();
+            Toggle = (int[])other.Toggle.Clone();
+            Rubrics = (int[])other.Rubrics.Clone();
+            SelectedShift = (int[])other.SelectedShift.Clone();
+            FirstMonthSlot = other.FirstMonthSlot;
+            Months = (int[])other.Months.Clone();
+            Matched = other.Matched;
+            TotalHits = other.TotalHits;
+            TagBase = other.TagBase;
+            TagBasePassing = other.TagBasePassing;
+            Candidates = other.Candidates;
+        }
+
+        public int TotalHits { get; set; }
+
+        public int TagBase { get; set; }
+
+        public int TagBasePassing { get; set; }
+
+        public int[] SelectedShift { get; }
+
+        public int[] Present { get; }
+
+        public int[] Toggle { get; }
+
+        public int[] Rubrics { get; }
+
+        public int FirstMonthSlot { get; }
+
+        public int[] Months { get; }
+
+        /// <summary>Every document the query matched, deleted or not (kept tallies only).</summary>
+        public FixedBitSet? Matched { get; }
+
+        /// <summary>The best passing documents, unordered (after <see cref="Seal"/>).</summary>
+        public (double Rank, float Score, int Doc)[] Candidates { get; private set; } = [];
+
+        /// <summary>Bytes held, roughly: what a cache of tallies counts against its budget.</summary>
+        public long Bytes => (Present.Length + Toggle.Length + Rubrics.Length + Months.Length) * 4L + Candidates.Length * 16L + (Matched?.Length ?? 0) / 8 + 128;
+
+        public void Offer((double Rank, float Score, int Doc) key)
+        {
+            var queue = _queue!;
+            if (queue.Count < _capacity)
+            {
+                queue.Enqueue(key.Doc, key);
+            }
+            else if (queue.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0)
+            {
+                queue.DequeueEnqueue(key.Doc, key);
+            }
+        }
+
+        /// <summary>Collection is over: the candidates become a read-only array (a kept tally is shared by searches).</summary>
+        public void Seal()
+        {
+            if (_queue is { } queue)
+            {
+                Candidates = queue.UnorderedItems.Select(item => item.Priority).ToArray();
+                _queue = null;
+            }
+        }
+
+        public SegmentTally CopyCounts() => new(this);
     }
 
     /// <summary>Orders the heap worst first: lower rank, then higher document number.</summary>

@@ -82,7 +82,7 @@ public sealed partial class SearchIndex : IDisposable
     {
         var generation = _folder.CurrentGeneration
             ?? throw new IndexUnavailableException($"no index in {_folder.Root}: build one first");
-        var directory = FSDirectory.Open(generation);
+        var directory = new MappedDirectory(generation);
         var aliases = TagAliases.Load(Path.Combine(generation, TagAliases.FileName));
         IndexWriter? writer = null;
         SearcherManager manager;
@@ -136,6 +136,12 @@ public sealed partial class SearchIndex : IDisposable
         return page with { TookMs = Math.Round(clock.Elapsed.TotalMilliseconds, 2) };
     }
 
+    /// <summary>How far the index may change before scoring statistics are read again (<see cref="StatisticsEpoch"/>).</summary>
+    internal double StatisticsDrift { get; init; } = StatisticsEpoch.DefaultDrift;
+
+    /// <summary>Runs searches segment by segment, keeping the tallies of large segments across refreshes.</summary>
+    internal SegmentSearch Segments { get; set; } = new();
+
     /// <summary>Whether answers are cached (benchmarks turn it off to measure the engine).</summary>
     internal bool CacheAnswers { get; set; } = true;
 
@@ -185,12 +191,12 @@ public sealed partial class SearchIndex : IDisposable
                 : [];
             var typoTolerant = fuzzy.Count > 0 && unknownWord;
             var collector = new FacetedCollector(plan);
-            var partial = !Within(() => searcher.Search(typoTolerant ? QueryFactory.Build(parsed, synonyms, fuzzy)! : textQuery ?? new MatchAllDocsQuery(), collector));
+            var partial = !Within(() => Segments.Run(searcher, typoTolerant ? QueryFactory.Build(parsed, synonyms, fuzzy)! : textQuery ?? new MatchAllDocsQuery(), collector));
             var exactTotal = typoTolerant ? -1 : collector.TotalHits;
             if (!partial && !typoTolerant && fuzzy.Count > 0 && collector.TotalHits < Typos.FewResults)
             {
                 var fuzzyCollector = new FacetedCollector(plan);
-                if (Within(() => searcher.Search(QueryFactory.Build(parsed, synonyms, fuzzy)!, fuzzyCollector)))
+                if (Within(() => Segments.Run(searcher, QueryFactory.Build(parsed, synonyms, fuzzy)!, fuzzyCollector)))
                 {
                     collector = fuzzyCollector;
                     typoTolerant = true;
@@ -214,11 +220,11 @@ public sealed partial class SearchIndex : IDisposable
                     if (exactTotal < 0)
                     {
                         var exact = new FacetedCollector(plan with { CountFacets = false, Depth = 1 });
-                        exactTotal = Within(() => searcher.Search(textQuery, exact)) ? exact.TotalHits : int.MaxValue;
+                        exactTotal = Within(() => Segments.Run(searcher, textQuery, exact)) ? exact.TotalHits : int.MaxValue;
                     }
 
                     var counter = new FacetedCollector(plan with { CountFacets = false, Depth = 1 });
-                    if (Within(() => searcher.Search(rewritten, counter)) && counter.TotalHits > 0 && counter.TotalHits >= exactTotal)
+                    if (Within(() => Segments.Run(searcher, rewritten, counter)) && counter.TotalHits > 0 && counter.TotalHits >= exactTotal)
                     {
                         suggestion = corrected;
                     }
@@ -516,12 +522,16 @@ public sealed partial class SearchIndex : IDisposable
         }
     }
 
-    /// <summary>Searchers score with BM25, and each new one has its facts computed before it serves (on the refresh thread, not a reader's).</summary>
+    /// <summary>Searchers score with BM25 and their epoch's statistics, and each new one has its facts computed before it serves (on the refresh thread, not a reader's).</summary>
     private sealed class WarmingSearcherFactory(SearchIndex index, TagAliases aliases) : SearcherFactory
     {
+        private StatisticsEpoch? _epoch;
+
+        /// <summary>Called by the searcher manager, one refresh at a time.</summary>
         public override IndexSearcher NewSearcher(IndexReader reader)
         {
-            var searcher = new IndexSearcher(reader) { Similarity = new BM25Similarity() };
+            _epoch = StatisticsEpoch.For(_epoch, reader, index.StatisticsDrift);
+            var searcher = new EpochSearcher(reader, _epoch);
             index.Facts(reader, aliases);
             return searcher;
         }

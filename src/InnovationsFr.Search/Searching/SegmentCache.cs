@@ -24,7 +24,14 @@ internal sealed class SegmentCache
         TagStarts = tags.Starts;
         TagOrds = tags.Ords;
         TagValueCount = tags.ValueCount;
+        MinMonth = months.Length == 0 ? 0 : months.Min();
+        MaxMonth = months.Length == 0 ? 0 : months.Max();
     }
+
+    /// <summary>The earliest and latest of <see cref="Months"/> (0 for an empty segment).</summary>
+    public int MinMonth { get; }
+
+    public int MaxMonth { get; }
 
     /// <summary>Publication instant of each document (Unix milliseconds).</summary>
     public long[] Millis { get; }
