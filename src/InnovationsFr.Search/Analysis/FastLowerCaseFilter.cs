@@ -5,11 +5,18 @@ namespace InnovationsFr.Search;
 
 /// <summary>
 /// Lower-cases each token like Lucene's LowerCaseFilter (invariant culture, per code point), with an
-/// ASCII fast path: Lucene.Net's filter goes through TextInfo for every character, which cost about
-/// 40 % of the analysis chain's time when indexing French articles.
+/// ASCII fast path and a table for the rest of the Basic Multilingual Plane's first 8,192 characters
+/// (Latin with its accents, Greek, Cyrillic): Lucene.Net's filter goes through TextInfo for every
+/// character, which cost about 40 % of the analysis chain's time when indexing French articles, and
+/// after the ASCII fast path the accented letters of French words still cost a tenth of an upsert.
 /// </summary>
 internal sealed class FastLowerCaseFilter : TokenFilter
 {
+    private const int TableSize = 0x2000;
+
+    /// <summary>char.ToLowerInvariant of every character below <see cref="TableSize"/>, computed once.</summary>
+    private static readonly char[] Lower = Enumerable.Range(0, TableSize).Select(c => char.ToLowerInvariant((char)c)).ToArray();
+
     private readonly ICharTermAttribute _term;
 
     public FastLowerCaseFilter(TokenStream input)
@@ -50,7 +57,7 @@ internal sealed class FastLowerCaseFilter : TokenFilter
             }
             else
             {
-                buffer[i] = char.ToLowerInvariant(c);
+                buffer[i] = c < TableSize ? Lower[c] : char.ToLowerInvariant(c);
             }
         }
 

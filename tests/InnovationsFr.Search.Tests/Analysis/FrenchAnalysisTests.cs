@@ -45,6 +45,10 @@ public class FrenchAnalysisTests
     [InlineData("Département de la Défense", "département défense")]
     [InlineData("cœur", "cœur")]
     [InlineData("Start-up", "startup")]
+    // Capitals with accents, ligatures, other alphabets, and letters past the lower-case table (fullwidth, Deseret).
+    [InlineData("ÉLYSÉE ŒUVRE ÇA Ÿ", "élysée œuvre ça ÿ")]
+    [InlineData("ΑΘΗΝΑ МОСКВА", "αθηνα москва")]
+    [InlineData("ＡＢＣ 𐐀𐐁", "ａｂｃ 𐐨𐐩")]
     public void ExactTokens_KeepAccentsAndWords(string text, string expected)
     {
         var tokens = FrenchAnalysis.ExactTokens(text);
