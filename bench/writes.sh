@@ -5,7 +5,8 @@
 #    request, two requests at a time: articles/s until acknowledged, and until searchable.
 # 2. Readers alone: wrk, 8 connections of searches (the benchmark queries), 20 s: p50/p99.
 # 3. Readers and writes: 8 paced readers (a search every 100 ms each) alone, then with 50 single
-#    upserts a second; then 8 back-to-back readers (wrk) for SECONDS while 50 single upserts a second
+#    upserts a second (twice: the first minute of writes, then sustained); then 8 back-to-back
+#    readers (wrk) for SECONDS while 50 single upserts a second
 #    (PUT /api/admin/articles/{id}, paced) replace articles: reader p50/p99, upserts done, errors.
 # REFRESH_MS=… sets Search:RefreshMs (default 500); BULK_ONLY=1 stops after the bulk; SKIP_BULK=1 skips it.
 # Needs the index bench/run.sh COUNT built (bench/out/index-COUNT), wrk, curl and python3.
@@ -134,7 +135,9 @@ print(f"searches: {len(latencies)} ({len(latencies) / seconds:.0f}/s), errors {e
 PY
 echo "== 8 paced readers (each a search every 100 ms), ${seconds} s, no writes"
 python3 "$out/paced.py" "$port" "$key" "$seconds" "$corpus" bench/queries.tsv 0 | tee "$out/paced-readers.txt"
-echo "== 8 paced readers and 50 upserts/s, ${seconds} s"
+echo "== 8 paced readers and 50 upserts/s, ${seconds} s: the first minute of writes (merges the bulk left, tallies kept for the first time)"
+python3 "$out/paced.py" "$port" "$key" "$seconds" "$corpus" bench/queries.tsv 1 | tee "$out/paced-readers-with-writes-first.txt"
+echo "== 8 paced readers and 50 upserts/s, ${seconds} s more: sustained"
 python3 "$out/paced.py" "$port" "$key" "$seconds" "$corpus" bench/queries.tsv 1 | tee "$out/paced-readers-with-writes.txt"
 
 echo "== 8 back-to-back readers (wrk) and 50 upserts/s: ${seconds} s"
