@@ -51,7 +51,7 @@ internal sealed class Journal : IDisposable
     public static string PathIn(string folderRoot) => Path.Combine(folderRoot, FileName);
 
     /// <summary>Opens (or creates) the journal for appending; a torn last line left by a crash is cut off.</summary>
-    public static Journal Open(string folderRoot)
+    public static Journal Open(string folderRoot, long compactionFloor = 64L << 20)
     {
         Directory.CreateDirectory(folderRoot);
         var path = PathIn(folderRoot);
@@ -75,7 +75,7 @@ internal sealed class Journal : IDisposable
         }
 
         stream.Seek(0, SeekOrigin.End);
-        return new Journal(path, stream, last);
+        return new Journal(path, stream, last) { CompactionFloor = compactionFloor };
     }
 
     /// <summary>Changes serialized for the journal, all but their sequence numbers (done outside any lock).</summary>
@@ -111,36 +111,74 @@ internal sealed class Journal : IDisposable
         return sequence;
     }
 
+    /// <summary>The size below which the journal is never compacted (64 MB; tests lower it).</summary>
+    public long CompactionFloor { get; init; } = 64L << 20;
+
     /// <summary>Whether the file has grown enough since the last compaction to be worth compacting.</summary>
-    public bool WantsCompaction => _stream.Length > Math.Max(64L << 20, 2 * _sizeAfterCompaction);
+    public bool WantsCompaction => _stream.Length > Math.Max(CompactionFloor, 2 * _sizeAfterCompaction);
 
     /// <summary>Rewrites the journal with the last record of each article only, atomically (temporary file, fsync, rename).</summary>
     public void Compact()
     {
+        var end = CompactionStart();
+        FinishCompaction(WriteCompacted(end), end);
+    }
+
+    /// <summary>
+    /// Compaction in three steps, so that the long one runs while changes are still appended: this
+    /// one (under the writers' lock) marks where the records to compact end.
+    /// </summary>
+    public long CompactionStart()
+    {
         _stream.Flush(flushToDisk: true);
+        return _stream.Length;
+    }
+
+    /// <summary>
+    /// Second step, without any lock: writes the last record of each article among those before
+    /// <paramref name="end"/> to a temporary file, and returns its path. Lines are copied as they
+    /// are: only their sequence number and id are parsed.
+    /// </summary>
+    public string WriteCompacted(long end)
+    {
         var temp = _path + ".tmp";
         var last = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var record in ReadRecords(_path))
+        foreach (var record in ReadRecords(_path).TakeWhile(r => r.End <= end))
         {
             last[record.Id] = record.Sequence;
         }
 
-        // Lines are copied as they are: compaction parses only their sequence number and id.
-        using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        using var output = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        foreach (var record in ReadRecords(_path).TakeWhile(r => r.End <= end))
         {
-            foreach (var record in ReadRecords(_path))
+            if (last[record.Id] == record.Sequence)
             {
-                if (last[record.Id] == record.Sequence)
-                {
-                    output.Write(record.Line);
-                    output.WriteByte((byte)'\n');
-                }
+                output.Write(record.Line);
+                output.WriteByte((byte)'\n');
             }
+        }
 
+        output.Flush(flushToDisk: true);
+        return temp;
+    }
+
+    /// <summary>
+    /// Last step, under the writers' lock: appends the records written since <paramref name="end"/>
+    /// to the compacted file as they are, and puts it in the journal's place (fsync, then rename: a
+    /// crash before the rename leaves the old journal whole).
+    /// </summary>
+    public void FinishCompaction(string compacted, long end)
+    {
+        _stream.Flush(flushToDisk: true);
+        using (var output = new FileStream(compacted, FileMode.Append, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var source = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16))
+        {
+            source.Seek(end, SeekOrigin.Begin);
+            source.CopyTo(output);
             output.Flush(flushToDisk: true);
         }
 
-        File.Move(temp, _path, overwrite: true);
+        File.Move(compacted, _path, overwrite: true);
         _stream.Dispose();
         _stream = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
         _stream.Seek(0, SeekOrigin.End);

@@ -55,6 +55,55 @@ public sealed class LiveWritesTests : IDisposable
     }
 
     [Fact]
+    public async Task TheJournal_IsCompactedWhileWritesGoOn_AndKeepsTheLastChangeOfEachArticle()
+    {
+        var folder = BuildFolder("compaction", Corpus);
+        var index = new SearchIndex(folder) { AcceptsWrites = true, RefreshEvery = TimeSpan.FromMilliseconds(50), JournalCompactionFloor = 4_096 };
+        _opened.Add(index);
+        index.Open();
+
+        // 300 single writes over six articles: the journal passes its floor again and again, and
+        // compacts in the background while the next writes are appended.
+        long sequence = 0;
+        for (var round = 0; round < 50; round++)
+        {
+            for (var n = 0; n < 6; n++)
+            {
+                sequence = index.Apply([n == 5 && round % 2 == 1
+                    ? IndexChange.Delete("c5")
+                    : IndexChange.Upsert(TestIndex.Article($"c{n}", $"Version {round} de l'article {n}", $"Texte de la version {round}."))]);
+            }
+        }
+
+        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(5)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (index.Compacting && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        var lines = File.ReadAllLines(Path.Combine(folder.Root, "journal.jsonl"));
+        Assert.InRange(lines.Length, 6, 299);
+        Assert.Equal(sequence, index.Sequences.Acknowledged);
+
+        // What a crash would leave, reopened: the last version of each article, the withdrawn one gone.
+        var copy = Path.Combine(_root, "compaction-copy");
+        CopyFolder(folder.Root, copy);
+        var reopened = new SearchIndex(new IndexFolder(copy)) { AcceptsWrites = true };
+        _opened.Add(reopened);
+        reopened.Open();
+        for (var n = 0; n < 5; n++)
+        {
+            Assert.Equal($"Version 49 de l'article {n}", reopened.GetArticle($"c{n}")?.Title);
+        }
+
+        Assert.Null(reopened.GetArticle("c5"));
+
+        // A later write goes on after the last sequence number.
+        Assert.Equal(sequence + 1, reopened.Apply([IndexChange.Delete("c0")]));
+    }
+
+    [Fact]
     public void AcknowledgedChanges_SurviveACrash_ReplayedFromTheJournal()
     {
         var folder = BuildFolder("crash", Corpus);
