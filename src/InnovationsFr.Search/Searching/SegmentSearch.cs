@@ -27,6 +27,9 @@ internal sealed class SegmentSearch
     /// <summary>Segments with fewer documents are scored every time: cheap, and they come and go with each refresh.</summary>
     public int MinKeptSegmentDocs { get; init; } = 5_000;
 
+    /// <summary>Segments with fewer documents are scored in document order (see <see cref="Run"/>).</summary>
+    internal const int InOrderBelowDocs = 5_000;
+
     /// <summary>Segments answered from a kept tally, and segments scored.</summary>
     public (long Replayed, long Scored) Counts => (Interlocked.Read(ref _replayed), Interlocked.Read(ref _scored));
 
@@ -73,7 +76,7 @@ internal sealed class SegmentSearch
             // few documents of a segment a refresh just wrote (and fed the garbage collector
             // hundreds of megabytes a second under writes).
             collector.Begin(leaf, keep: false);
-            weight.GetBulkScorer(leaf, reader.MaxDoc < MinKeptSegmentDocs || !collector.AcceptsDocsOutOfOrder, reader.LiveDocs)?.Score(collector);
+            weight.GetBulkScorer(leaf, reader.MaxDoc < InOrderBelowDocs || !collector.AcceptsDocsOutOfOrder, reader.LiveDocs)?.Score(collector);
             collector.End(out _);
         }
     }
