@@ -362,20 +362,37 @@ public sealed partial class SearchIndex
             }
 
             var token = (_background ??= new CancellationTokenSource()).Token;
-            _backgroundLoop = Task.Run(() => RunBackgroundAsync(token), CancellationToken.None);
+            // Its own thread, not the thread pool's: a refresh must not wait for a pool thread when
+            // requests block the pool's (fsync, locks), or "visible within a second" slips.
+            _backgroundLoop = Task.Factory.StartNew(() => RunBackground(token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 
-    private async Task RunBackgroundAsync(CancellationToken cancellationToken)
+    private void RunBackground(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(RefreshEvery);
         var sinceCommit = Stopwatch.StartNew();
         var sinceReopen = Stopwatch.StartNew();
         var sincePointerCheck = Stopwatch.StartNew();
+        var tick = Stopwatch.StartNew();
+        var next = TimeSpan.Zero;
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
+                // A tick every RefreshEvery, whatever the last one's work took (it is not added to the wait).
+                next += RefreshEvery;
+                var wait = next - tick.Elapsed;
+                if (wait < TimeSpan.Zero)
+                {
+                    next = tick.Elapsed;
+                    wait = TimeSpan.Zero;
+                }
+
+                if (cancellationToken.WaitHandle.WaitOne(wait))
+                {
+                    break;
+                }
+
                 try
                 {
                     if (Interlocked.Exchange(ref _refreshWanted, 0) == 1)
