@@ -121,12 +121,16 @@ internal sealed class ProductRun : IDisposable
 
     public long IndexBytes { get; }
 
+    /// <summary>The engine as measured: no answer cache and no kept segment tallies, so every search is scored.</summary>
+    public static SearchIndex Engine(IndexFolder folder) =>
+        new(folder) { CacheAnswers = false, Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue } };
+
     public static async Task<ProductRun> BuildAsync(string corpus, string root, int threads, bool reuse = false)
     {
         if (reuse && new IndexFolder(root).HasIndex)
         {
             Console.WriteLine("reusing the index built before");
-            var existing = new SearchIndex(new IndexFolder(root)) { CacheAnswers = false, Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue } };
+            var existing = Engine(new IndexFolder(root));
             existing.Open();
             return new ProductRun(root, double.NaN, existing);
         }
@@ -140,7 +144,7 @@ internal sealed class ProductRun : IDisposable
         var folder = new IndexFolder(root);
         var report = await IndexBuilder.BuildAsync(folder, [corpus], new BuildOptions { IndexingThreads = threads });
         Console.WriteLine($"  {report.Outcome}: {report.Articles} articles in {report.Elapsed.TotalSeconds:F1} s");
-        var index = new SearchIndex(folder) { CacheAnswers = false, Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue } };
+        var index = Engine(folder);
         index.Open();
         return new ProductRun(root, report.Elapsed.TotalSeconds, index);
     }
@@ -210,7 +214,7 @@ internal sealed class ProductRun : IDisposable
     /// <summary>Related lists of 200 articles spread through a real corpus already indexed.</summary>
     public static (string Label, List<double> Latencies) RealRelatedLatencies(string corpus, string indexRoot, int passes)
     {
-        using var index = new SearchIndex(new IndexFolder(indexRoot)) { CacheAnswers = false, Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue } };
+        using var index = Engine(new IndexFolder(indexRoot));
         index.Open();
         var ids = File.ReadLines(corpus).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
         var picked = Enumerable.Range(0, 200).Select(i => new BenchQuery(ids[(int)((long)i * ids.Count / 200)], null)).ToList();

@@ -375,61 +375,55 @@ public sealed partial class SearchIndex
         var sincePointerCheck = Stopwatch.StartNew();
         var tick = Stopwatch.StartNew();
         var next = TimeSpan.Zero;
-        try
+        while (true)
         {
-            while (true)
+            // A tick every RefreshEvery, whatever the last one's work took (it is not added to the wait).
+            next += RefreshEvery;
+            var wait = next - tick.Elapsed;
+            if (wait < TimeSpan.Zero)
             {
-                // A tick every RefreshEvery, whatever the last one's work took (it is not added to the wait).
-                next += RefreshEvery;
-                var wait = next - tick.Elapsed;
-                if (wait < TimeSpan.Zero)
-                {
-                    next = tick.Elapsed;
-                    wait = TimeSpan.Zero;
-                }
-
-                if (cancellationToken.WaitHandle.WaitOne(wait))
-                {
-                    break;
-                }
-
-                try
-                {
-                    if (Interlocked.Exchange(ref _refreshWanted, 0) == 1)
-                    {
-                        RefreshNow();
-                    }
-
-                    if (sincePointerCheck.Elapsed >= TimeSpan.FromSeconds(1))
-                    {
-                        sincePointerCheck.Restart();
-                        FollowCurrent();
-                    }
-
-                    if (sinceCommit.Elapsed >= CommitEvery)
-                    {
-                        sinceCommit.Restart();
-                        CommitNow();
-                    }
-
-                    if (ReopenEvery is { } every && sinceReopen.Elapsed >= every)
-                    {
-                        sinceReopen.Restart();
-                        Reopen();
-                    }
-
-                    BackgroundError = null;
-                }
-                catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or IndexUnavailableException)
-                {
-                    // Retried at the next tick; shown by /health/ready meanwhile.
-                    BackgroundError = e.Message;
-                    Interlocked.Exchange(ref _refreshWanted, 1);
-                }
+                next = tick.Elapsed;
+                wait = TimeSpan.Zero;
             }
-        }
-        catch (OperationCanceledException)
-        {
+
+            if (cancellationToken.WaitHandle.WaitOne(wait))
+            {
+                break;
+            }
+
+            try
+            {
+                if (Interlocked.Exchange(ref _refreshWanted, 0) == 1)
+                {
+                    RefreshNow();
+                }
+
+                if (sincePointerCheck.Elapsed >= TimeSpan.FromSeconds(1))
+                {
+                    sincePointerCheck.Restart();
+                    FollowCurrent();
+                }
+
+                if (sinceCommit.Elapsed >= CommitEvery)
+                {
+                    sinceCommit.Restart();
+                    CommitNow();
+                }
+
+                if (ReopenEvery is { } every && sinceReopen.Elapsed >= every)
+                {
+                    sinceReopen.Restart();
+                    Reopen();
+                }
+
+                BackgroundError = null;
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or IndexUnavailableException)
+            {
+                // Retried at the next tick; shown by /health/ready meanwhile.
+                BackgroundError = e.Message;
+                Interlocked.Exchange(ref _refreshWanted, 1);
+            }
         }
     }
 

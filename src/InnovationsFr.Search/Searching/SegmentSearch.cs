@@ -42,11 +42,17 @@ internal sealed class SegmentSearch
     public void Run(IndexSearcher searcher, Query query, FacetedCollector collector)
     {
         var weight = searcher.CreateNormalizedWeight(query);
-        var key = collector.Plan.After == null && searcher is EpochSearcher { Epoch: var epoch } ? Key(epoch, query, collector.Plan) : null;
+        var keeps = collector.Plan.After == null && searcher is EpochSearcher;
+        string? key = null;
         foreach (var leaf in searcher.IndexReader.Leaves)
         {
             var reader = leaf.AtomicReader;
-            var store = key != null && reader.MaxDoc >= MinKeptSegmentDocs ? Stores.GetValue(reader.CoreCacheKey, _ => new TallyStore()) : null;
+            var store = keeps && reader.MaxDoc >= MinKeptSegmentDocs ? Stores.GetValue(reader.CoreCacheKey, _ => new TallyStore()) : null;
+            if (store != null)
+            {
+                key ??= Key(((EpochSearcher)searcher).Epoch, query, collector.Plan);
+            }
+
             if (store?.Get(key!) is { } kept && collector.Replay(leaf, kept))
             {
                 Interlocked.Increment(ref _replayed);
