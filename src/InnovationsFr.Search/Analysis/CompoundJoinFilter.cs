@@ -13,16 +13,18 @@ namespace InnovationsFr.Search;
 /// </summary>
 internal sealed class CompoundJoinFilter : TokenFilter
 {
-    private readonly IReadOnlyDictionary<string, (string Second, string Joined)[]> _compounds;
+    // Looked up by the term's characters: a string per token cost a fifth of the chain.
+    private readonly Dictionary<string, (string Second, string Joined)[]>.AlternateLookup<ReadOnlySpan<char>> _compounds;
     private readonly ICharTermAttribute _term;
     private readonly IOffsetAttribute _offset;
     private State? _pending;
     private bool _exhausted;
 
-    public CompoundJoinFilter(TokenStream input, IReadOnlyDictionary<string, (string Second, string Joined)[]> compounds)
+    /// <summary>Joins the compounds of <paramref name="compounds"/> (from <see cref="Load"/>, ordinal keys) in <paramref name="input"/>.</summary>
+    public CompoundJoinFilter(TokenStream input, Dictionary<string, (string Second, string Joined)[]> compounds)
         : base(input)
     {
-        _compounds = compounds;
+        _compounds = compounds.GetAlternateLookup<ReadOnlySpan<char>>();
         _term = AddAttribute<ICharTermAttribute>();
         _offset = AddAttribute<IOffsetAttribute>();
     }
@@ -40,7 +42,7 @@ internal sealed class CompoundJoinFilter : TokenFilter
             return false;
         }
 
-        if (!_compounds.TryGetValue(_term.ToString(), out var seconds))
+        if (!_compounds.TryGetValue(_term.Buffer.AsSpan(0, _term.Length), out var seconds))
         {
             return true;
         }

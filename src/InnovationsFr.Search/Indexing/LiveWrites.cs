@@ -114,7 +114,7 @@ public sealed partial class SearchIndex
         lock (_writeLock)
         {
             open = Volatile.Read(ref _open) ?? throw new IndexUnavailableException("the index is not open yet");
-            sequence = _journal!.Append(prepared);
+            sequence = _journal!.Append(prepared, changes);
             if (_journal.WantsCompaction && Interlocked.CompareExchange(ref _compacting, 1, 0) == 0)
             {
                 // Rewriting a journal of hundreds of megabytes took seconds: writes waited for it
@@ -157,7 +157,7 @@ public sealed partial class SearchIndex
     /// <summary>Compacts the journal while writes go on; a failure leaves it as it was (it is tried again as it grows).</summary>
     private void CompactInBackground(Journal journal, long end)
     {
-        string? compacted = null;
+        (string Path, long Records)? compacted = null;
         try
         {
             compacted = journal.WriteCompacted(end);
@@ -165,7 +165,7 @@ public sealed partial class SearchIndex
             {
                 if (ReferenceEquals(_journal, journal))
                 {
-                    journal.FinishCompaction(compacted, end);
+                    journal.FinishCompaction(compacted.Value, end);
                     compacted = null;
                 }
             }
@@ -182,7 +182,7 @@ public sealed partial class SearchIndex
             {
                 try
                 {
-                    File.Delete(compacted);
+                    File.Delete(compacted.Value.Path);
                 }
                 catch (IOException)
                 {

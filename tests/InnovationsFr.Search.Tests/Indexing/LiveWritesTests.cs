@@ -107,6 +107,44 @@ public sealed class LiveWritesTests : IDisposable
     }
 
     [Fact]
+    public async Task TheJournal_IsNotCompacted_WhileItsRecordsAreAllDistinctArticles()
+    {
+        var folder = BuildFolder("no-compaction", Corpus);
+        var index = new SearchIndex(folder) { AcceptsWrites = true, RefreshEvery = TimeSpan.FromMilliseconds(50), JournalCompactionFloor = 4_096 };
+        _opened.Add(index);
+        index.Open();
+        var journal = Path.Combine(folder.Root, "journal.jsonl");
+
+        // 80 new articles, far past the 4 KB floor: compaction would rewrite the file for nothing.
+        for (var n = 0; n < 80; n++)
+        {
+            index.Apply([IndexChange.Upsert(TestIndex.Article($"new{n}", $"Nouvel article {n}", $"Texte de l'article {n}."))]);
+            Assert.False(index.Compacting);
+        }
+
+        Assert.True(new FileInfo(journal).Length > 4 * 4_096);
+        Assert.Equal(80, File.ReadAllLines(journal).Length);
+
+        // 80 corrections of the same articles: now half the records are stale, and compaction drops them.
+        long sequence = 0;
+        for (var n = 0; n < 80; n++)
+        {
+            sequence = index.Apply([IndexChange.Upsert(TestIndex.Article($"new{n}", $"Article corrigé {n}", $"Texte corrigé {n}."))]);
+        }
+
+        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(5)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((index.Compacting || File.ReadAllLines(journal).Length >= 160) && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+
+        var lines = File.ReadAllLines(journal);
+        Assert.InRange(lines.Length, 80, 159);
+        Assert.Equal("Article corrigé 79", index.GetArticle("new79")?.Title);
+    }
+
+    [Fact]
     public void AcknowledgedChanges_SurviveACrash_ReplayedFromTheJournal()
     {
         var folder = BuildFolder("crash", Corpus);
