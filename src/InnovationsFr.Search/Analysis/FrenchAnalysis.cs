@@ -31,6 +31,12 @@ public static class FrenchAnalysis
     /// <summary>Lower-cased tokens with their accents: what ranks an exact written form first.</summary>
     internal static readonly Analyzer Exact = new FrenchAnalyzerChain(stem: false);
 
+    /// <summary>
+    /// The stemmed chain that also feeds the indexed document's vocabulary (<see cref="DocumentVocabulary"/>)
+    /// with the exact forms of the tokens that end within the first <paramref name="chars"/> characters.
+    /// </summary>
+    internal static Analyzer StemmedFeedingVocabulary(int chars) => new FrenchAnalyzerChain(stem: true, vocabularyChars: chars);
+
     /// <summary>The tokens the search index keeps for a text (stemmed), in order; for tests and diagnostics.</summary>
     public static IReadOnlyList<string> Tokens(string text) => Analyze(Stemmed, text);
 
@@ -90,7 +96,7 @@ public static class FrenchAnalysis
         return CompoundJoinFilter.Load(reader);
     }
 
-    private sealed class FrenchAnalyzerChain(bool stem) : Analyzer
+    private sealed class FrenchAnalyzerChain(bool stem, int vocabularyChars = 0) : Analyzer
     {
         protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
         {
@@ -100,6 +106,12 @@ public static class FrenchAnalysis
             // Elision after lower-casing so that "L'" and "QU’" go too; the filter knows both apostrophes.
             stream = new ElisionFilter(stream, FrenchAnalyzer.DEFAULT_ARTICLES);
             stream = new StopFilter(Version, stream, StopWords);
+            if (vocabularyChars > 0)
+            {
+                // What the exact chain gives ends here.
+                stream = new DocumentVocabulary.Tee(stream, vocabularyChars);
+            }
+
             if (stem)
             {
                 stream = new ASCIIFoldingFilter(stream);

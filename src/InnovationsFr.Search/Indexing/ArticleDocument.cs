@@ -29,11 +29,12 @@ internal static class ArticleDocument
     // summary or body: analysing them twice cost a fifth of the build time for the weakest signal.
     public const string TitleExact = "title_exact";
 
-    // The words of title, summary and the body's first VocabularyChars characters as written
-    // (exact chain: lower case, accents kept, not stemmed), documents only (no frequencies,
-    // positions or norms): the vocabulary that "did you mean" and word completion offer, with how
-    // many articles use each word. Not searched. The whole body cost a quarter of the build time
-    // at 100k articles; its lead holds the words readers type.
+    // The words of title, summary and the words of the body that end within its first
+    // VocabularyChars characters, as written (exact chain: lower case, accents kept, not stemmed),
+    // each once, documents only (no frequencies, positions or norms): the vocabulary that "did you
+    // mean" and word completion offer, with how many articles use each word. Not searched. The
+    // whole body cost a quarter of the build time at 100k articles; its lead holds the words
+    // readers type. Collected while those fields are analysed (DocumentVocabulary), not analysed again.
     public const string Words = "words";
 
     /// <summary>Characters of the body whose words enter the vocabulary.</summary>
@@ -66,7 +67,7 @@ internal static class ArticleDocument
             new Field(Title, article.Title, StoredText),
             new TextField(TitleExact, article.Title, Field.Store.NO),
             new Field(Body, bodyText, StoredText),
-            new Field(Words, string.Join('\n', article.Title, article.Summary ?? "", bodyText.Length > VocabularyChars ? bodyText[..VocabularyChars] : bodyText), VocabularyText),
+            new Field(Words, DocumentVocabulary.Begin(), VocabularyText),
             new StoredField(PublishedIso, article.PublishedAt.ToString("O", CultureInfo.InvariantCulture)),
             // Doc values serve sorting, date filters and the recency boost (an indexed numeric
             // field for ranges cost 8% of build time for no faster filtering).
