@@ -237,9 +237,13 @@ public sealed partial class SearchIndex : IDisposable
                 : null;
 
             var hits = new List<ArticleHit>(top.Length);
+            var termsKey = HitCache.TermsKey(highlight);
             foreach (var scoreDoc in top)
             {
-                hits.Add(ToHit(searcher.Doc(scoreDoc.Doc, HitFields), scoreDoc.Score, highlight, facts));
+                var shown = CacheAnswers
+                    ? _shownHits.Get(searcher, scoreDoc.Doc, highlight, termsKey, HitFields)
+                    : ShownArticle.From(searcher.Doc(scoreDoc.Doc, HitFields), highlight);
+                hits.Add(ToHit(shown, scoreDoc.Score, facts));
             }
 
             return new SearchPage(
@@ -407,23 +411,29 @@ public sealed partial class SearchIndex : IDisposable
         ArticleDocument.Body, ArticleDocument.PublishedIso, ArticleDocument.RubricPath, ArticleDocument.TagLabel,
     ];
 
-    private static ArticleHit ToHit(Lucene.Net.Documents.Document doc, float score, HashSet<string> highlight, ReaderFacts facts)
+    /// <summary>Stored documents shown as hits, highlighted, kept across refreshes.</summary>
+    private readonly HitCache _shownHits = new();
+
+    /// <summary>Hits shown from the hit cache, and hits loaded and highlighted.</summary>
+    internal (long Hits, long Misses) ShownHitStats => _shownHits.Stats;
+
+    private static ArticleHit ToHit(ShownArticle shown, float score, ReaderFacts facts)
     {
-        var title = doc.Get(ArticleDocument.Title);
-        var tags = doc.GetValues(ArticleDocument.TagLabel)
+        // Tag labels are elected over the whole index: mapped for each answer, not kept with the hit.
+        var tags = shown.TagLabels
             .Select(facts.Aliases.Key)
             .Distinct(StringComparer.Ordinal)
             .Select(key => facts.Labels.GetValueOrDefault(key, key))
             .ToList();
         return new ArticleHit(
-            doc.Get(ArticleDocument.Id),
-            doc.Get(ArticleDocument.Slug),
-            doc.Get(ArticleDocument.Url),
-            title,
-            Snippets.Title(highlight, title),
-            Snippets.Body(highlight, doc.Get(ArticleDocument.Summary), doc.Get(ArticleDocument.Body) ?? ""),
-            DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), System.Globalization.CultureInfo.InvariantCulture),
-            doc.Get(ArticleDocument.RubricPath),
+            shown.Id,
+            shown.Slug,
+            shown.Url,
+            shown.Title,
+            shown.HighlightedTitle,
+            shown.Snippet,
+            shown.PublishedAt,
+            shown.Rubric,
             tags,
             float.IsNaN(score) ? 0 : score);
     }

@@ -34,7 +34,7 @@ public sealed class SegmentSearchTests : IDisposable
         }).ToList();
     }
 
-    private SearchIndex Open(IEnumerable<Article> articles, double drift = 10)
+    private SearchIndex Open(IEnumerable<Article> articles, double drift = 10, bool cacheAnswers = false)
     {
         Directory.CreateDirectory(_root);
         var corpus = Path.Combine(_root, "corpus.jsonl");
@@ -46,7 +46,7 @@ public sealed class SegmentSearchTests : IDisposable
         {
             AcceptsWrites = true,
             RefreshEvery = TimeSpan.FromMilliseconds(50),
-            CacheAnswers = false,
+            CacheAnswers = cacheAnswers,
             // Every segment kept, and one statistics epoch whatever the index's growth (it grows by a tenth here).
             Segments = new SegmentSearch { MinKeptSegmentDocs = 1 },
             StatisticsDrift = drift,
@@ -139,6 +139,53 @@ public sealed class SegmentSearchTests : IDisposable
         }
 
         Assert.True(index.Segments.Counts.Replayed > before.Replayed, "the searches after the writes replayed no kept tally");
+    }
+
+    [Fact]
+    public async Task HitsShownFromTheHitCache_AfterWrites_AreWhatLoadingAndHighlightingAfreshShows()
+    {
+        var articles = Corpus(150, seed: 4);
+        var index = Open(articles, cacheAnswers: true);
+        foreach (var request in Requests)
+        {
+            index.Search(request);
+        }
+
+        // Corrected bodies and tags, withdrawals, new articles: every refresh is a new version, so
+        // the answers are computed again, and their unchanged hits come from the hit cache.
+        var changes = new List<IndexChange>();
+        changes.AddRange(articles.Where((_, i) => i % 9 == 0).Select(a => IndexChange.Delete(a.Id)));
+        changes.AddRange(articles.Where((_, i) => i % 5 == 1).Select(a => IndexChange.Upsert(a with
+        {
+            Title = a.Title + " (corrigé)",
+            Tags = [.. a.Tags, "Robotique"],
+            Body = "Mise à jour : robot et réseau. " + a.Body,
+        })));
+        changes.AddRange(Corpus(12, seed: 12, idPrefix: "n").Select(IndexChange.Upsert));
+        Assert.True(await index.WaitVisibleAsync(index.Apply(changes), TimeSpan.FromSeconds(5)));
+
+        var before = index.ShownHitStats;
+        foreach (var request in Requests.Append(new SearchRequest { Query = "robot", Size = 50 }))
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var version = index.Version();
+                var kept = Answer(index, request);
+                index.CacheAnswers = false;
+                var fresh = Answer(index, request);
+                index.CacheAnswers = true;
+                if (index.Version() == version)
+                {
+                    Assert.Equal(fresh, kept);
+                    break;
+                }
+
+                Assert.True(attempt < 50, "the index kept changing");
+            }
+        }
+
+        Assert.True(index.ShownHitStats.Hits > before.Hits, "no hit came from the hit cache");
+        Assert.Contains(index.Search(new SearchRequest { Query = "robot", Size = 50 }).Hits, h => h.Title.EndsWith("(corrigé)", StringComparison.Ordinal) && h.Snippet.StartsWith("Mise à jour : <mark>robot</mark>", StringComparison.Ordinal));
     }
 
     [Fact]
