@@ -45,7 +45,7 @@ internal static class Spelling
             var before = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.First.Text);
             var after = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.Second.Text);
             return before.SequenceEqual(after)
-                || (!p.First.Excluded && !p.First.IsPhrase && before.All(stem => Typos.DocFreq(reader, stem) == 0));
+                || (!p.First.Excluded && !p.First.IsPhrase && before.All(stem => Typos.DocFreq(reader, stem, 1) == 0));
         });
 
     private static string Word(string typed, IndexReader reader, Vocabulary vocabulary, Synonyms synonyms, ref bool changed)
@@ -108,7 +108,7 @@ internal static class Spelling
             .ThenByDescending(c => vocabulary.CountOf(c.Word))
             .Select(c => c.Word)
             .FirstOrDefault();
-        if (sameStem != null || edits == 0 || Typos.DocFreq(reader, stems[0]) >= Typos.KnownDocFreq)
+        if (sameStem != null || edits == 0 || Typos.DocFreq(reader, stems[0], Typos.KnownDocFreq) >= Typos.KnownDocFreq)
         {
             return sameStem;
         }

@@ -29,9 +29,33 @@ internal static class Typos
         return letters >= 8 ? 2 : letters >= 4 ? 1 : 0;
     }
 
-    /// <summary>Articles whose text fields hold a stem (the largest count over the stemmed fields).</summary>
-    public static int DocFreq(IndexReader reader, string stem) =>
-        QueryFactory.StemmedFields.Max(f => reader.DocFreq(new Term(f.Field, stem)));
+    /// <summary>
+    /// Articles whose text fields hold a stem (the largest count over the stemmed fields), or any
+    /// count of at least <paramref name="enough"/> once one is reached: under writes an index has
+    /// dozens of small segments, and every search asked each of them for each word and field.
+    /// </summary>
+    public static int DocFreq(IndexReader reader, string stem, int enough = int.MaxValue)
+    {
+        var most = 0;
+        // The body first: the field most likely to reach the count early.
+        for (var f = QueryFactory.StemmedFields.Length - 1; f >= 0; f--)
+        {
+            var term = new Term(QueryFactory.StemmedFields[f].Field, stem);
+            var count = 0;
+            foreach (var leaf in reader.Leaves)
+            {
+                count += leaf.AtomicReader.DocFreq(term);
+                if (count >= enough)
+                {
+                    return count;
+                }
+            }
+
+            most = Math.Max(most, count);
+        }
+
+        return most;
+    }
 
     /// <summary>The wanted words that may be fuzzed (part index → edits), and whether one of them is unknown to the index.</summary>
     public static Dictionary<int, int> Candidates(UserQuery query, IndexReader reader, Synonyms synonyms, out bool unknownWord)
@@ -53,7 +77,7 @@ internal static class Typos
                 continue;
             }
 
-            var df = DocFreq(reader, stems[0]);
+            var df = DocFreq(reader, stems[0], KnownDocFreq);
             if (df < KnownDocFreq)
             {
                 fuzzy[i] = edits;

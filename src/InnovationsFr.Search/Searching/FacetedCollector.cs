@@ -178,8 +178,14 @@ internal sealed class FacetedCollector : ICollector
         _context = context;
         var reader = context.AtomicReader;
         _cache = SegmentCache.For(reader);
-        _selectedIndexByOrd = new int[_cache.Tags.ValueCount];
-        Array.Fill(_selectedIndexByOrd, -1);
+        // A table by tag ordinal only when tags are selected: allocated for every segment of every
+        // search (kept ones too), it was most of what a search over a large index allocated.
+        if (_selectedCount > 0)
+        {
+            _selectedIndexByOrd = new int[_cache.Tags.ValueCount];
+            Array.Fill(_selectedIndexByOrd, -1);
+        }
+
         var tags = _selectedCount == 0 ? null : reader.GetSortedSetDocValues(ArticleDocument.Tag);
         for (var i = 0; i < _selectedCount && tags != null; i++)
         {
@@ -213,7 +219,7 @@ internal sealed class FacetedCollector : ICollector
         int tagStart = tagStarts[doc], tagEnd = tagStarts[doc + 1];
 
         var mask = 0;
-        for (var i = tagStart; i < tagEnd; i++)
+        for (var i = _selectedCount == 0 ? tagEnd : tagStart; i < tagEnd; i++)
         {
             var selected = _selectedIndexByOrd[tagOrds[i]];
             if (selected >= 0)
