@@ -310,6 +310,7 @@ public sealed partial class SearchIndex
             // into a compound file would copy every byte once more.
             UseCompoundFile = false,
             MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
+            MergeScheduler = new BackgroundMergeScheduler(),
         };
         var writer = new IndexWriter(directory, config);
         try
