@@ -28,10 +28,24 @@ internal sealed partial class BackgroundMergeScheduler : ConcurrentMergeSchedule
         base.DoMerge(merge);
     }
 
-    /// <summary>Lowers the calling thread's priority to <see cref="Niceness"/>; false where it cannot (not Linux, or refused).</summary>
-    internal static bool LowerCurrentThread() =>
-        // On Linux the nice value belongs to each thread, and "who = 0" is the calling one.
-        OperatingSystem.IsLinux() && SetPriority(PrioProcess, 0, Niceness) == 0;
+    /// <summary>Lowers the calling thread's priority to <see cref="Niceness"/>; false where it cannot (not Linux, no libc, or refused): the merge then runs as it is.</summary>
+    internal static bool LowerCurrentThread()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            // On Linux the nice value belongs to each thread, and "who = 0" is the calling one.
+            return SetPriority(PrioProcess, 0, Niceness) == 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
 
     private const int PrioProcess = 0;
 
