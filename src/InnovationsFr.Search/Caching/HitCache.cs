@@ -38,22 +38,16 @@ internal sealed class HitCache
     }
 }
 
-/// <summary>A hit as shown, before its score and the index-wide tag labels.</summary>
-internal sealed record ShownArticle(
-    string Id,
-    string Slug,
-    string Url,
-    string Title,
-    string HighlightedTitle,
-    string Snippet,
-    DateTimeOffset PublishedAt,
-    string? Rubric,
-    string[] TagLabels)
+/// <summary>
+/// A hit as shown, before its score and the index-wide tag labels: <see cref="Hit"/> without tags or
+/// score, and the tag labels as stored.
+/// </summary>
+internal sealed record ShownArticle(ArticleHit Hit, string[] TagLabels)
 {
     public static ShownArticle From(Lucene.Net.Documents.Document doc, HashSet<string> terms)
     {
         var title = doc.Get(ArticleDocument.Title);
-        return new ShownArticle(
+        var hit = new ArticleHit(
             doc.Get(ArticleDocument.Id),
             doc.Get(ArticleDocument.Slug),
             doc.Get(ArticleDocument.Url),
@@ -62,6 +56,8 @@ internal sealed record ShownArticle(
             Snippets.Body(terms, doc.Get(ArticleDocument.Summary), doc.Get(ArticleDocument.Body) ?? ""),
             DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), CultureInfo.InvariantCulture),
             doc.Get(ArticleDocument.RubricPath),
-            doc.GetValues(ArticleDocument.TagLabel));
+            [],
+            0);
+        return new ShownArticle(hit, doc.GetValues(ArticleDocument.TagLabel));
     }
 }

@@ -140,9 +140,6 @@ internal sealed class Journal : IDisposable
     /// </summary>
     public bool WantsCompaction => _stream.Length > CompactionFloor && 2 * (_records - _articles.Count) >= _records;
 
-    /// <summary>Records in the file.</summary>
-    internal long Records => _records;
-
     private static ulong IdHash(string id)
     {
         // FNV-1a over the UTF-16 code units: stable, and a collision among a site's ids only makes

@@ -237,7 +237,7 @@ public sealed partial class SearchIndex : IDisposable
                 : null;
 
             var hits = new List<ArticleHit>(top.Length);
-            var termsKey = HitCache.TermsKey(highlight);
+            var termsKey = CacheAnswers ? HitCache.TermsKey(highlight) : "";
             foreach (var scoreDoc in top)
             {
                 var shown = CacheAnswers
@@ -425,17 +425,7 @@ public sealed partial class SearchIndex : IDisposable
             .Distinct(StringComparer.Ordinal)
             .Select(key => facts.Labels.GetValueOrDefault(key, key))
             .ToList();
-        return new ArticleHit(
-            shown.Id,
-            shown.Slug,
-            shown.Url,
-            shown.Title,
-            shown.HighlightedTitle,
-            shown.Snippet,
-            shown.PublishedAt,
-            shown.Rubric,
-            tags,
-            float.IsNaN(score) ? 0 : score);
+        return shown.Hit with { Tags = tags, Score = float.IsNaN(score) ? 0 : score };
     }
 
     private ReaderFacts Facts(IndexReader reader, TagAliases aliases) => _facts.GetValue(reader, r => ReaderFacts.Read(r, aliases, _vocabulary));

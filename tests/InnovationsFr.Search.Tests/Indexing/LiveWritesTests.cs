@@ -57,13 +57,20 @@ public sealed class LiveWritesTests : IDisposable
         Assert.Equal(1, index.TagCloud(new TagCloudRequest()).Tags.Single(t => t.Slug == "batteries").Count);
     }
 
+    /// <summary>A writable index whose journal may be compacted from 4 KB on.</summary>
+    private SearchIndex OpenWithSmallJournalFloor(IndexFolder folder)
+    {
+        var index = new SearchIndex(folder) { AcceptsWrites = true, RefreshEvery = TimeSpan.FromMilliseconds(50), JournalCompactionFloor = 4_096 };
+        _opened.Add(index);
+        index.Open();
+        return index;
+    }
+
     [Fact]
     public async Task TheJournal_IsCompactedWhileWritesGoOn_AndKeepsTheLastChangeOfEachArticle()
     {
         var folder = BuildFolder("compaction", Corpus);
-        var index = new SearchIndex(folder) { AcceptsWrites = true, RefreshEvery = TimeSpan.FromMilliseconds(50), JournalCompactionFloor = 4_096 };
-        _opened.Add(index);
-        index.Open();
+        var index = OpenWithSmallJournalFloor(folder);
 
         // 300 single writes over six articles: the journal passes its floor again and again, and
         // compacts in the background while the next writes are appended.
@@ -110,9 +117,7 @@ public sealed class LiveWritesTests : IDisposable
     public async Task TheJournal_IsNotCompacted_WhileItsRecordsAreAllDistinctArticles()
     {
         var folder = BuildFolder("no-compaction", Corpus);
-        var index = new SearchIndex(folder) { AcceptsWrites = true, RefreshEvery = TimeSpan.FromMilliseconds(50), JournalCompactionFloor = 4_096 };
-        _opened.Add(index);
-        index.Open();
+        var index = OpenWithSmallJournalFloor(folder);
         var journal = Path.Combine(folder.Root, "journal.jsonl");
 
         // 80 new articles, far past the 4 KB floor: compaction would rewrite the file for nothing.
