@@ -17,19 +17,22 @@ internal sealed class DocumentVocabulary
     [ThreadStatic]
     private static DocumentVocabulary? t_current;
 
-    /// <summary>Strings of words already seen on this thread, reused (a site's vocabulary is bounded).</summary>
+    /// <summary>Words already seen on this thread, reused (a site's vocabulary is bounded).</summary>
     private const int MaxKnown = 20_000;
 
-    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _knownLookup;
-    private readonly HashSet<string> _words = new(StringComparer.Ordinal);
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _wordsLookup;
+    // One lookup a token: a known word remembers the last document that took it.
+    private readonly Dictionary<string, Known> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Known>.AlternateLookup<ReadOnlySpan<char>> _knownLookup;
+    private readonly List<string> _words = [];
+
+    // Words of this document past the known ones' limit.
+    private readonly HashSet<string> _unknown = new(StringComparer.Ordinal);
+    private int _document;
     private bool _open;
 
     private DocumentVocabulary()
     {
         _knownLookup = _known.GetAlternateLookup<ReadOnlySpan<char>>();
-        _wordsLookup = _words.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     private static DocumentVocabulary Current => t_current ??= new DocumentVocabulary();
@@ -39,27 +42,35 @@ internal sealed class DocumentVocabulary
     {
         var current = Current;
         current._words.Clear();
+        current._unknown.Clear();
+        current._document++;
         current._open = true;
         return new WordStream(current);
     }
 
     private void Add(ReadOnlySpan<char> word)
     {
-        if (!_open || _wordsLookup.Contains(word))
-        {
-            return;
-        }
-
         if (!_knownLookup.TryGetValue(word, out var known))
         {
-            known = new string(word);
-            if (_known.Count < MaxKnown)
+            var text = new string(word);
+            if (_known.Count >= MaxKnown)
             {
-                _known.Add(known);
+                if (_unknown.Add(text))
+                {
+                    _words.Add(text);
+                }
+
+                return;
             }
+
+            _known.Add(text, known = new Known(text));
         }
 
-        _words.Add(known);
+        if (known.Document != _document)
+        {
+            known.Document = _document;
+            _words.Add(known.Text);
+        }
     }
 
     private string[] Take()
@@ -70,26 +81,23 @@ internal sealed class DocumentVocabulary
         return words;
     }
 
-    /// <summary>Placed after the stop words in the stemmed chain: passes every token on, and notes the ones that end within the first <paramref name="chars"/> characters.</summary>
-    internal sealed class Tee(TokenStream input, int chars) : TokenFilter(input)
+    private sealed class Known(string text)
     {
-        private readonly ICharTermAttribute _term = input.AddAttribute<ICharTermAttribute>();
-        private readonly IOffsetAttribute _offset = input.AddAttribute<IOffsetAttribute>();
+        public string Text { get; } = text;
 
-        public override bool IncrementToken()
+        public int Document { get; set; }
+    }
+
+    /// <summary>
+    /// Notes a word for the document being indexed on this thread (called by the stemmed chain
+    /// after the stop words, where its tokens are what the exact chain gives); nothing when no
+    /// document is being collected.
+    /// </summary>
+    internal static void Note(ReadOnlySpan<char> word)
+    {
+        if (t_current is { _open: true } vocabulary)
         {
-            if (!m_input.IncrementToken())
-            {
-                return false;
-            }
-
-            var vocabulary = t_current;
-            if (vocabulary is { _open: true } && _offset.EndOffset <= chars)
-            {
-                vocabulary.Add(_term.Buffer.AsSpan(0, _term.Length));
-            }
-
-            return true;
+            vocabulary.Add(word);
         }
     }
 

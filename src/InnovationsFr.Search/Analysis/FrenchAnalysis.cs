@@ -1,11 +1,6 @@
-using System.Reflection;
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Core;
-using Lucene.Net.Analysis.Fr;
-using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.TokenAttributes;
-using Lucene.Net.Analysis.Util;
 using Lucene.Net.Util;
 
 namespace InnovationsFr.Search;
@@ -13,17 +8,13 @@ namespace InnovationsFr.Search;
 /// <summary>
 /// The one place that builds the French analysis chain. Index and query time share it:
 /// standard tokenizer → lower case → known compounds joined (start-up → startup) → elision (l' d' qu' … with ' or ’)
-/// → French stop words → accent and ligature folding → French light stemming. The "exact" chain
-/// stops before folding and stemming, so that the exact written form can score on its own field.
+/// → French stop words → accent and ligature folding → French light stemming, all after the
+/// tokenizer in one filter (<see cref="FrenchWordFilter"/>). The "exact" chain stops before folding
+/// and stemming, so that the exact written form can score on its own field.
 /// </summary>
 public static class FrenchAnalysis
 {
     internal const LuceneVersion Version = LuceneVersion.LUCENE_48;
-
-    private static readonly Dictionary<string, (string Second, string Joined)[]> Compounds = LoadCompounds();
-
-    /// <summary>French stop words: Lucene's list, plus "a" and "à", which it lacks and which are the commonest words of French.</summary>
-    internal static readonly CharArraySet StopWords = BuildStopWords();
 
     /// <summary>Folded and stemmed tokens: what matches.</summary>
     internal static readonly Analyzer Stemmed = new FrenchAnalyzerChain(stem: true);
@@ -77,47 +68,12 @@ public static class FrenchAnalysis
         return tokens;
     }
 
-    private static CharArraySet BuildStopWords()
-    {
-        // Case-sensitive: the chain lower-cases before it removes stop words, and an ignore-case set
-        // lower-cased every token's characters again (a tenth of the indexing time).
-        var set = new CharArraySet(Version, FrenchAnalyzer.DefaultStopSet.Count + 2, ignoreCase: false);
-        set.UnionWith(FrenchAnalyzer.DefaultStopSet);
-        set.Add("a");
-        set.Add("à");
-        return set.AsReadOnly();
-    }
-
-    private static Dictionary<string, (string Second, string Joined)[]> LoadCompounds()
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("compounds.txt")
-            ?? throw new InvalidOperationException("compounds.txt is not embedded in the engine");
-        using var reader = new StreamReader(stream);
-        return CompoundJoinFilter.Load(reader);
-    }
-
     private sealed class FrenchAnalyzerChain(bool stem, int vocabularyChars = 0) : Analyzer
     {
         protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
         {
             var tokenizer = new StandardTokenizer(Version, reader);
-            TokenStream stream = new FastLowerCaseFilter(tokenizer);
-            stream = new CompoundJoinFilter(stream, Compounds);
-            // Elision after lower-casing so that "L'" and "QU’" go too; the filter knows both apostrophes.
-            stream = new ElisionFilter(stream, FrenchAnalyzer.DEFAULT_ARTICLES);
-            stream = new StopFilter(Version, stream, StopWords);
-            if (vocabularyChars > 0)
-            {
-                // What the exact chain gives ends here.
-                stream = new DocumentVocabulary.Tee(stream, vocabularyChars);
-            }
-
-            if (stem)
-            {
-                stream = new ASCIIFoldingFilter(stream);
-                stream = new FrenchLightStemFilter(stream);
-            }
-
+            var stream = new FrenchWordFilter(tokenizer, stem, vocabularyChars);
             return new TokenStreamComponents(tokenizer, stream);
         }
 

@@ -74,28 +74,33 @@ public static partial class HtmlText
         return sb.ToString();
     }
 
-    /// <summary>True when <see cref="FoldSpaces"/> would change the text (so the common, clean case costs one scan).</summary>
+    /// <summary>Every white-space or control character but the plain space: where a clean text needs a closer look.</summary>
+    private static readonly System.Buffers.SearchValues<char> SpaceOrControl = System.Buffers.SearchValues.Create(
+        Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(c => c != ' ' && (char.IsWhiteSpace(c) || char.IsControl(c))).ToArray());
+
+    /// <summary>True when <see cref="FoldSpaces"/> would change the text (so the common, clean case costs one vectorized scan).</summary>
     private static bool NeedsFolding(string text)
     {
-        if (text.Length == 0 || char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
+        if (text.Length == 0 || char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]) || text.Contains("  ", StringComparison.Ordinal))
         {
             return true;
         }
 
-        for (var i = 1; i < text.Length; i++)
+        // Clean: single spaces between words, and line breaks "\n" or "\n\n" between two non-spaces.
+        var rest = text.AsSpan();
+        var offset = 0;
+        int found;
+        while ((found = rest.IndexOfAny(SpaceOrControl)) >= 0)
         {
-            var c = text[i];
-            var previous = text[i - 1];
-            var clean = c switch
-            {
-                ' ' => !char.IsWhiteSpace(previous),
-                '\n' => !char.IsWhiteSpace(previous) || (previous == '\n' && !char.IsWhiteSpace(text[i - 2])),
-                _ => !char.IsWhiteSpace(c) && !char.IsControl(c),
-            };
-            if (!clean)
+            var i = offset + found;
+            if (text[i] != '\n' || char.IsWhiteSpace(text[i - 1]) || (text[i + 1] == '\n' ? char.IsWhiteSpace(text[i + 2]) : char.IsWhiteSpace(text[i + 1])))
             {
                 return true;
             }
+
+            var next = text[i + 1] == '\n' ? i + 2 : i + 1;
+            rest = text.AsSpan(next);
+            offset = next;
         }
 
         return false;

@@ -54,6 +54,9 @@ internal static class ArticleDocument
 
     private static readonly FieldType VocabularyText = new(TextField.TYPE_NOT_STORED) { OmitNorms = true, IndexOptions = IndexOptions.DOCS_ONLY };
 
+    /// <summary>Indexed like a <see cref="StringField"/> (each value one term, documents only), several values in one field.</summary>
+    private static readonly FieldType KeywordTerms = new(TextField.TYPE_NOT_STORED) { OmitNorms = true, IndexOptions = IndexOptions.DOCS_ONLY };
+
     public static Document ToDocument(Article article, TagAliases aliases)
     {
         var bodyText = HtmlText.ToPlainText(article.Body);
@@ -97,31 +100,33 @@ internal static class ArticleDocument
         if (article.Rubric is { } rubric)
         {
             doc.Add(new StoredField(RubricPath, rubric));
-            foreach (var key in RubricKeys(rubric))
-            {
-                doc.Add(new StringField(Rubric, key, Field.Store.NO));
-            }
+            doc.Add(new Field(Rubric, new Keywords(RubricKeys(rubric)), KeywordTerms));
 
             // Path keys ("a", "a/b") are counted for the rubric facet; their spelled-out paths elect its labels.
             var paths = PathKeys(rubric);
             var levels = SplitRubric(rubric);
+            var variants = new List<string>(paths.Count);
             for (var i = 0; i < paths.Count; i++)
             {
                 doc.Add(new SortedSetDocValuesField(Rubric, new BytesRef(paths[i])));
-                doc.Add(new StringField(RubricVariant, paths[i] + VariantSeparator + string.Join(" > ", levels.Take(i + 1)), Field.Store.NO));
+                variants.Add(paths[i] + VariantSeparator + string.Join(" > ", levels.Take(i + 1)));
             }
+
+            doc.Add(new Field(RubricVariant, new Keywords(variants), KeywordTerms));
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var keys = new List<string>(article.Tags.Count);
+        var tagVariants = new List<string>(article.Tags.Count);
         foreach (var label in article.Tags)
         {
             var key = aliases.Key(label);
             doc.Add(new StoredField(TagLabel, label));
-            if (!seen.Add(key))
+            if (keys.Contains(key, StringComparer.Ordinal))
             {
                 continue;
             }
 
+            keys.Add(key);
             doc.Add(new TextField(TagsText, label, Field.Store.NO));
             if (aliases.CanonicalLabel(key) is { } canonical && TagAliases.Fold(label) != key)
             {
@@ -130,13 +135,54 @@ internal static class ArticleDocument
             }
 
             // One field name, two roles: the indexed term filters, the doc values count.
-            doc.Add(new StringField(Tag, key, Field.Store.NO));
             doc.Add(new SortedSetDocValuesField(Tag, new BytesRef(key)));
             // Every spelling is a term "key␟label": its document frequency elects the display label.
-            doc.Add(new StringField(TagVariant, key + VariantSeparator + label, Field.Store.NO));
+            tagVariants.Add(key + VariantSeparator + label);
+        }
+
+        if (keys.Count > 0)
+        {
+            doc.Add(new Field(Tag, new Keywords(keys), KeywordTerms));
+            doc.Add(new Field(TagVariant, new Keywords(tagVariants), KeywordTerms));
         }
 
         return doc;
+    }
+
+    /// <summary>
+    /// The values of a keyword field, each one term: what a <see cref="StringField"/> a value gives,
+    /// with one token stream for the field where each StringField built its own (its attributes
+    /// looked up and allocated a value at a time, for each of an article's tags and rubric keys).
+    /// </summary>
+    private sealed class Keywords : Lucene.Net.Analysis.TokenStream
+    {
+        private readonly IReadOnlyCollection<string> _values;
+        private readonly Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute _term;
+        private IEnumerator<string>? _next;
+
+        public Keywords(IReadOnlyCollection<string> values)
+        {
+            _values = values;
+            _term = AddAttribute<Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+        }
+
+        public override void Reset()
+        {
+            base.Reset();
+            _next = _values.GetEnumerator();
+        }
+
+        public override bool IncrementToken()
+        {
+            if (_next == null || !_next.MoveNext())
+            {
+                return false;
+            }
+
+            ClearAttributes();
+            _term.SetEmpty().Append(_next.Current);
+            return true;
+        }
     }
 
     public static Article ToArticle(Document doc) => new()
@@ -158,7 +204,7 @@ internal static class ArticleDocument
     /// Filter keys of a rubric path "A > B": each level's slug ("b") and each path prefix ("a", "a/b"),
     /// so that a filter on a parent rubric includes its sub-rubrics.
     /// </summary>
-    public static IEnumerable<string> RubricKeys(string rubric)
+    public static IReadOnlyCollection<string> RubricKeys(string rubric)
     {
         var levels = SplitRubric(rubric).Select(Search.Slug.From).Where(s => s.Length > 0).ToList();
         var keys = new HashSet<string>(StringComparer.Ordinal);

@@ -79,6 +79,31 @@ public class HtmlTextTests
     }
 
     [Fact]
+    public void ToPlainText_FoldsEveryRunOfSpaces_LikeTheRuleSaysIt()
+    {
+        // The rule spelled out plainly: a run of white space or control characters holding two line
+        // breaks or more becomes "\n\n", one "\n", any other " "; runs at either end go.
+        static string Rule(string text)
+        {
+            var folded = System.Text.RegularExpressions.Regex.Replace(text, @"[\s\p{Cc}]+", run =>
+            {
+                var breaks = run.Value.Count(c => c is '\n' or '\u2028' or '\u2029');
+                return breaks >= 2 ? "\n\n" : breaks == 1 ? "\n" : " ";
+            });
+            return folded.Trim(' ', '\n');
+        }
+
+        var random = new Random(5);
+        string[] pieces = ["mot", "é", "a", " ", " ", "\n", "\n", "\r", "\t", "\u00a0", "\u2028", "\u0001", "x"];
+        for (var n = 0; n < 20_000; n++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 12)).Select(_ => pieces[random.Next(pieces.Length)]));
+
+            Assert.True(Rule(text) == HtmlText.ToPlainText(text), $"\"{System.Text.RegularExpressions.Regex.Escape(text)}\"");
+        }
+    }
+
+    [Fact]
     public void ToPlainText_LeavesPlainTextComparisonsAlone()
     {
         Assert.Equal("si a < b et c > d", HtmlText.ToPlainText("si a < b   et c > d"));
