@@ -1,5 +1,4 @@
 using Lucene.Net.Analysis;
-using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Util;
 
@@ -72,7 +71,7 @@ public static class FrenchAnalysis
     {
         protected override TokenStreamComponents CreateComponents(string fieldName, TextReader reader)
         {
-            var tokenizer = new StandardTokenizer(Version, reader);
+            var tokenizer = new LatinWordTokenizer(reader);
             var stream = new FrenchWordFilter(tokenizer, stem, vocabularyChars);
             return new TokenStreamComponents(tokenizer, stream);
         }
