@@ -36,7 +36,8 @@ ENV ASPNETCORE_HTTP_PORTS=8080 \
     Search__TagAliasesPath=/app/config/tag-aliases.txt \
     Search__SynonymsPath=/app/config/synonyms.txt \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-    DOTNET_TC_CallCountingDelayMs=0
+    DOTNET_TC_CallCountingDelayMs=0 \
+    DOTNET_TC_CallCountThreshold=300
 USER app
 EXPOSE 8080
 ENTRYPOINT ["dotnet", "InnovationsFr.Api.dll"]

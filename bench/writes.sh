@@ -43,7 +43,7 @@ end
 LUA
 } > "$out/search.lua"
 
-DOTNET_TC_CallCountingDelayMs=${TC_DELAY_MS:-0} Search__RefreshMs=${REFRESH_MS:-500} Search__IndexPath="$PWD/$work/index" Search__BuildIfMissing=false RateLimit__PermitLimit=0 Admin__WriteKeys__0=$key \
+DOTNET_TC_CallCountingDelayMs=${TC_DELAY_MS:-0} DOTNET_TC_CallCountThreshold=${TC_THRESHOLD:-300} Search__RefreshMs=${REFRESH_MS:-500} Search__IndexPath="$PWD/$work/index" Search__BuildIfMissing=false RateLimit__PermitLimit=0 Admin__WriteKeys__0=$key \
   Logging__LogLevel__Default=Warning \
   dotnet src/InnovationsFr.Api/bin/Release/net10.0/InnovationsFr.Api.dll --urls "http://127.0.0.1:$port" > "$out/server.log" 2>&1 &
 server=$!

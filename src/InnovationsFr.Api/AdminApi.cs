@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text;
 using System.Text.Json;
 using InnovationsFr.Api.Index;
 using InnovationsFr.Search;
@@ -128,7 +127,7 @@ public static class AdminApi
             return TooLarge(MaxArticleBytes);
         }
 
-        var (change, error) = ParseChange(Encoding.UTF8.GetString(body), id);
+        var (change, error) = ParseChange(body, id);
         if (change == null)
         {
             return TypedResults.Problem(statusCode: 400, title: "The article was refused", detail: error);
@@ -160,30 +159,37 @@ public static class AdminApi
         var changes = new List<IndexChange>();
         var errors = new List<BulkLineError>();
         var rejected = 0;
-        using (var reader = new StringReader(Encoding.UTF8.GetString(body)))
+        // Lines are cut and parsed as the UTF-8 bytes they came as (decoding the body to a string,
+        // then each line back to UTF-8 for the parser, was a twentieth of a bulk's time).
+        ReadOnlyMemory<byte> rest = body;
+        if (rest.Span.StartsWith(Utf8ByteOrderMark))
         {
-            var number = 0;
-            string? line;
-            while ((line = reader.ReadLine()) != null)
+            rest = rest[Utf8ByteOrderMark.Length..];
+        }
+
+        var number = 0;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.Span.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
+            number++;
+            if (line.Span.Trim(" \t\r\f\v"u8).IsEmpty)
             {
-                number++;
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                var (change, error) = ParseChange(line, null);
-                if (change != null)
-                {
-                    changes.Add(change);
-                    continue;
-                }
+            var (change, error) = ParseChange(line, null);
+            if (change != null)
+            {
+                changes.Add(change);
+                continue;
+            }
 
-                rejected++;
-                if (errors.Count < 1000)
-                {
-                    errors.Add(new BulkLineError(number, IdOf(line), error!));
-                }
+            rejected++;
+            if (errors.Count < 1000)
+            {
+                errors.Add(new BulkLineError(number, IdOf(line), error!));
             }
         }
 
@@ -227,8 +233,13 @@ public static class AdminApi
     /// A line or body → a change: an article to upsert, or, when its "status" is not "publish"
     /// (WordPress's draft, future, pending, private, trash…), a withdrawal of its id.
     /// </summary>
-    internal static (IndexChange? Change, string? Error) ParseChange(string json, string? routeId)
+    internal static (IndexChange? Change, string? Error) ParseChange(ReadOnlyMemory<byte> json, string? routeId)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            return (null, "not UTF-8 text: send articles as UTF-8.");
+        }
+
         JsonDocument doc;
         try
         {
@@ -276,8 +287,15 @@ public static class AdminApi
     private static bool IsPublished(string status) =>
         status.Trim().Equals("publish", StringComparison.OrdinalIgnoreCase) || status.Trim().Equals("published", StringComparison.OrdinalIgnoreCase);
 
-    private static string? IdOf(string line)
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    private static string? IdOf(ReadOnlyMemory<byte> line)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(line.Span))
+        {
+            return null;
+        }
+
         try
         {
             using var doc = JsonDocument.Parse(line);

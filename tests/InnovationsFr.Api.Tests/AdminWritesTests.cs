@@ -175,6 +175,30 @@ public sealed class AdminWritesTests(AdminApiFactory factory) : IClassFixture<Ad
     }
 
     [Fact]
+    public async Task Bulk_ReadsCrlfLinesAndAByteOrderMark_AndRejectsALineThatIsNotUtf8()
+    {
+        var client = await ClientAsync();
+        var body = new List<byte>([0xEF, 0xBB, 0xBF]);
+        body.AddRange(Encoding.UTF8.GetBytes(Article("bulk-crlf-1", "Premier article de rhabdomancie", "Texte un.") + "\r\n\r\n"));
+        body.AddRange(Encoding.UTF8.GetBytes("{\"id\":\"bulk-crlf-3\",\"title\":\"Rhabdomancie "));
+        body.AddRange([0xC3, 0x28]);
+        body.AddRange(Encoding.UTF8.GetBytes("\",\"body\":\"x\",\"publishedAt\":\"2026-11-20T09:30:00+01:00\"}\r\n"));
+        body.AddRange(Encoding.UTF8.GetBytes(Article("bulk-crlf-4", "Second article de rhabdomancie", "Texte deux.") + "\r\n"));
+        using var content = new ByteArrayContent([.. body]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+
+        var response = await client.PostAsync(new Uri("/api/admin/articles/bulk", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await JsonOf(response);
+        Assert.Equal(2, result.GetProperty("upserted").GetInt32());
+        var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
+        Assert.Equal(3, error.GetProperty("line").GetInt32());
+        Assert.Contains("UTF-8", error.GetProperty("message").GetString());
+        await EventuallyAsync(async () => (await SearchIdsAsync(client, "rhabdomancie")).Count == 2, TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task Bulk_WithOnlyBadLines_IsA400ProblemListingThem()
     {
         var client = await ClientAsync();

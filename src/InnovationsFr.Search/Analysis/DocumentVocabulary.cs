@@ -17,23 +17,16 @@ internal sealed class DocumentVocabulary
     [ThreadStatic]
     private static DocumentVocabulary? t_current;
 
-    /// <summary>Words already seen on this thread, reused (a site's vocabulary is bounded).</summary>
-    private const int MaxKnown = 20_000;
-
-    // One lookup a token: a known word remembers the last document that took it.
-    private readonly Dictionary<string, Known> _known = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Known>.AlternateLookup<ReadOnlySpan<char>> _knownLookup;
-    private readonly List<string> _words = [];
-
-    // Words of this document past the known ones' limit.
-    private readonly HashSet<string> _unknown = new(StringComparer.Ordinal);
-    private int _document;
+    // This document's words, each once: their characters one after the other, and an open-addressing
+    // table of their numbers (+1) by hash. All of it stays in the cache; a dictionary of the words
+    // seen on the thread, kept across documents to reuse their strings, had a cache miss a token.
+    private char[] _chars = new char[4096];
+    private int _used;
+    private int[] _starts = new int[256];
+    private int[] _lengths = new int[256];
+    private int _count;
+    private int[] _table = new int[512];
     private bool _open;
-
-    private DocumentVocabulary()
-    {
-        _knownLookup = _known.GetAlternateLookup<ReadOnlySpan<char>>();
-    }
 
     private static DocumentVocabulary Current => t_current ??= new DocumentVocabulary();
 
@@ -41,51 +34,64 @@ internal sealed class DocumentVocabulary
     public static TokenStream Begin()
     {
         var current = Current;
-        current._words.Clear();
-        current._unknown.Clear();
-        current._document++;
+        current._used = 0;
+        current._count = 0;
+        Array.Clear(current._table);
         current._open = true;
         return new WordStream(current);
     }
 
     private void Add(ReadOnlySpan<char> word)
     {
-        if (!_knownLookup.TryGetValue(word, out var known))
+        var mask = _table.Length - 1;
+        var slot = string.GetHashCode(word) & mask;
+        int entry;
+        while ((entry = _table[slot]) != 0)
         {
-            var text = new string(word);
-            if (_known.Count >= MaxKnown)
+            if (word.SequenceEqual(_chars.AsSpan(_starts[entry - 1], _lengths[entry - 1])))
             {
-                if (_unknown.Add(text))
-                {
-                    _words.Add(text);
-                }
-
                 return;
             }
 
-            _known.Add(text, known = new Known(text));
+            slot = (slot + 1) & mask;
         }
 
-        if (known.Document != _document)
+        if (_used + word.Length > _chars.Length)
         {
-            known.Document = _document;
-            _words.Add(known.Text);
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _used + word.Length));
+        }
+
+        if (_count == _starts.Length)
+        {
+            Array.Resize(ref _starts, _count * 2);
+            Array.Resize(ref _lengths, _count * 2);
+        }
+
+        word.CopyTo(_chars.AsSpan(_used));
+        _starts[_count] = _used;
+        _lengths[_count] = word.Length;
+        _used += word.Length;
+        _table[slot] = ++_count;
+        if (_count * 2 > _table.Length)
+        {
+            Rehash();
         }
     }
 
-    private string[] Take()
+    private void Rehash()
     {
-        _open = false;
-        var words = _words.ToArray();
-        _words.Clear();
-        return words;
-    }
+        _table = new int[_table.Length * 2];
+        var mask = _table.Length - 1;
+        for (var n = 0; n < _count; n++)
+        {
+            var slot = string.GetHashCode(_chars.AsSpan(_starts[n], _lengths[n])) & mask;
+            while (_table[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
 
-    private sealed class Known(string text)
-    {
-        public string Text { get; } = text;
-
-        public int Document { get; set; }
+            _table[slot] = n + 1;
+        }
     }
 
     /// <summary>
@@ -106,7 +112,6 @@ internal sealed class DocumentVocabulary
     {
         private readonly DocumentVocabulary _vocabulary;
         private readonly ICharTermAttribute _term;
-        private string[] _words = [];
         private int _next;
 
         public WordStream(DocumentVocabulary vocabulary)
@@ -118,19 +123,20 @@ internal sealed class DocumentVocabulary
         public override void Reset()
         {
             base.Reset();
-            _words = _vocabulary.Take();
+            _vocabulary._open = false;
             _next = 0;
         }
 
         public override bool IncrementToken()
         {
-            if (_next >= _words.Length)
+            if (_next >= _vocabulary._count)
             {
                 return false;
             }
 
             ClearAttributes();
-            _term.SetEmpty().Append(_words[_next++]);
+            _term.CopyBuffer(_vocabulary._chars, _vocabulary._starts[_next], _vocabulary._lengths[_next]);
+            _next++;
             return true;
         }
     }
