@@ -8,7 +8,8 @@
 #    upserts a second (twice: the first minute of writes, then sustained); then 8 back-to-back
 #    readers (wrk) for SECONDS while 50 single upserts a second
 #    (PUT /api/admin/articles/{id}, paced) replace articles: reader p50/p99, upserts done, errors.
-# REFRESH_MS=… sets Search:RefreshMs (default 500); BULK_ONLY=1 stops after the bulk; SKIP_BULK=1 skips it.
+# REFRESH_MS=… sets Search:RefreshMs (default 500); TC_DELAY_MS and TC_THRESHOLD the runtime's tiering
+# (defaults 0 and 300, as in the launch profile); BULK_ONLY=1 stops after the bulk; SKIP_BULK=1 skips it.
 # Needs the index bench/run.sh COUNT built (bench/out/index-COUNT), wrk, curl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
