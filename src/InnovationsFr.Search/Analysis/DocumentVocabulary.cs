@@ -34,6 +34,12 @@ internal sealed class DocumentVocabulary
     public static TokenStream Begin()
     {
         var current = Current;
+        if (current._table.Length > 1 << 14)
+        {
+            // It stays with its thread: what a document of very many words grew is not kept.
+            t_current = current = new DocumentVocabulary();
+        }
+
         current._used = 0;
         current._count = 0;
         Array.Clear(current._table);

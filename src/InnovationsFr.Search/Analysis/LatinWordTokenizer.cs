@@ -34,6 +34,8 @@ internal sealed class LatinWordTokenizer : Tokenizer
     private readonly IPositionIncrementAttribute _increment;
     private readonly ITypeAttribute _type;
 
+    private const int MaxKeptChars = 1 << 16;
+
     private char[] _text = new char[4096];
     private int _length;
     private int _next;
@@ -182,6 +184,12 @@ internal sealed class LatinWordTokenizer : Tokenizer
         {
             _useStandard = false;
             _standard!.Dispose();
+        }
+
+        // This tokenizer stays with its thread: a very long text's buffer is not kept.
+        if (disposing && _text.Length > MaxKeptChars)
+        {
+            _text = new char[4096];
         }
 
         base.Dispose(disposing);
