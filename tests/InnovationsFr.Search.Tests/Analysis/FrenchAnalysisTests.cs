@@ -155,20 +155,28 @@ public class FrenchAnalysisTests
         return new TokenStreamComponents(tokenizer, stream);
     });
 
-    private sealed record Token(string Term, int Start, int End, int Increment, string Type);
-
-    private static (List<Token> Tokens, (int Offset, int Increment) End) Stream(Analyzer analyzer, string text)
+    private static (List<StreamedToken> Tokens, (int Offset, int Increment) End) Stream(Analyzer analyzer, string text)
     {
         using var stream = analyzer.GetTokenStream("body", text);
+        return StreamedToken.Read(stream);
+    }
+}
+
+/// <summary>A token as a stream gives it: text, offsets, position increment and type.</summary>
+internal sealed record StreamedToken(string Term, int Start, int End, int Increment, string Type)
+{
+    /// <summary>Resets, reads to the end and ends <paramref name="stream"/> (the caller disposes it): its tokens, and its final offset and increment.</summary>
+    public static (List<StreamedToken> Tokens, (int Offset, int Increment) End) Read(TokenStream stream)
+    {
         var term = stream.AddAttribute<ICharTermAttribute>();
         var offset = stream.AddAttribute<IOffsetAttribute>();
         var increment = stream.AddAttribute<IPositionIncrementAttribute>();
         var type = stream.AddAttribute<ITypeAttribute>();
-        var tokens = new List<Token>();
+        var tokens = new List<StreamedToken>();
         stream.Reset();
         while (stream.IncrementToken())
         {
-            tokens.Add(new Token(term.ToString(), offset.StartOffset, offset.EndOffset, increment.PositionIncrement, type.Type));
+            tokens.Add(new StreamedToken(term.ToString(), offset.StartOffset, offset.EndOffset, increment.PositionIncrement, type.Type));
         }
 
         stream.End();

@@ -2,7 +2,6 @@ using System.Text;
 using InnovationsFr.Search;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Standard;
-using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Util;
 
 namespace InnovationsFr.Search.Tests.Analysis;
@@ -68,28 +67,14 @@ public class LatinWordTokenizerTests
         }
     }
 
-    private sealed record Token(string Term, int Start, int End, int Increment, string Type);
-
-    private static (List<Token> Tokens, (int Offset, int Increment) End) Tokens(Tokenizer tokenizer, bool dispose = true)
+    private static (List<StreamedToken> Tokens, (int Offset, int Increment) End) Tokens(Tokenizer tokenizer, bool dispose = true)
     {
-        var term = tokenizer.AddAttribute<ICharTermAttribute>();
-        var offset = tokenizer.AddAttribute<IOffsetAttribute>();
-        var increment = tokenizer.AddAttribute<IPositionIncrementAttribute>();
-        var type = tokenizer.AddAttribute<ITypeAttribute>();
-        var tokens = new List<Token>();
-        tokenizer.Reset();
-        while (tokenizer.IncrementToken())
-        {
-            tokens.Add(new Token(term.ToString(), offset.StartOffset, offset.EndOffset, increment.PositionIncrement, type.Type));
-        }
-
-        tokenizer.End();
-        var end = (offset.EndOffset, increment.PositionIncrement);
+        var read = StreamedToken.Read(tokenizer);
         if (dispose)
         {
             tokenizer.Dispose();
         }
 
-        return (tokens, end);
+        return read;
     }
 }
