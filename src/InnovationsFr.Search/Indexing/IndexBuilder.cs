@@ -188,6 +188,7 @@ public static class IndexBuilder
         new(FrenchAnalysis.Version, IndexAnalyzer.Instance)
         {
             OpenMode = OpenMode.CREATE,
+            Codec = IndexFormat.Codec,
             Similarity = new BM25Similarity(),
             RAMBufferSizeMB = options.RamBufferMb,
             MaxThreadStates = Math.Max(1, options.IndexingThreads),

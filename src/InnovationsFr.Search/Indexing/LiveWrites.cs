@@ -303,6 +303,7 @@ public sealed partial class SearchIndex
         var config = new IndexWriterConfig(FrenchAnalysis.Version, IndexAnalyzer.Instance)
         {
             OpenMode = OpenMode.APPEND,
+            Codec = IndexFormat.Codec,
             Similarity = new BM25Similarity(),
             RAMBufferSizeMB = 128,
             MaxThreadStates = Math.Max(1, Environment.ProcessorCount),

@@ -17,6 +17,9 @@ namespace InnovationsFr.Search;
 /// </summary>
 internal sealed class MappedDirectory(string path) : FSDirectory(new DirectoryInfo(path), null)
 {
+    // Lucene finds a segment's codec by the name written in it: ours is registered before any index is read.
+    static MappedDirectory() => _ = IndexFormat.Codec;
+
     public override IndexInput OpenInput(string name, IOContext context)
     {
         EnsureOpen();
