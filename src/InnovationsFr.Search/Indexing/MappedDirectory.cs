@@ -13,7 +13,8 @@ namespace InnovationsFr.Search;
 /// (the slow live-heap rise of the soak). Here a clone is a copy of three fields. A file's mapping
 /// is released by the garbage collector once no input or clone of it is left, so a late read can
 /// never touch unmapped memory: the price is that a deleted file's pages are returned at that
-/// collection rather than at close. Writes, listing, deletes, sync and locks are FSDirectory's.
+/// collection rather than at close. New files are written through <see cref="FileOutput"/> (a
+/// checksum computed a buffer at a time); listing, deletes, sync and locks are FSDirectory's.
 /// </summary>
 internal sealed class MappedDirectory(string path) : FSDirectory(new DirectoryInfo(path), null)
 {
@@ -26,6 +27,13 @@ internal sealed class MappedDirectory(string path) : FSDirectory(new DirectoryIn
         var file = Path.Combine(Directory.FullName, name);
         var map = FileMap.Open(file);
         return new MappedInput($"MappedInput(path=\"{file}\")", map, 0, map.Length);
+    }
+
+    public override IndexOutput CreateOutput(string name, IOContext context)
+    {
+        EnsureOpen();
+        EnsureCanWrite(name);
+        return new FileOutput(Path.Combine(Directory.FullName, name));
     }
 
     public override IndexInputSlicer CreateSlicer(string name, IOContext context)
@@ -54,6 +62,124 @@ internal sealed class MappedDirectory(string path) : FSDirectory(new DirectoryIn
         protected override void Dispose(bool disposing)
         {
         }
+    }
+}
+
+/// <summary>
+/// A new index file, written through a 64 KB buffer, its CRC-32 (the checksum Lucene writes in each
+/// file's footer and verifies before merging) computed a buffer at a time with the vectorized
+/// System.IO.Hashing. Lucene.Net's FSDirectory output updated its CRC a byte at a time through a
+/// table, and wrote each byte through the FileStream's own buffer: 2–3 % of the CPU of a bulk load.
+/// Like it, closing the file flushes it to disk (a commit's files are durable once written).
+/// </summary>
+internal sealed class FileOutput : IndexOutput
+{
+    private readonly FileStream _file;
+    private readonly System.IO.Hashing.Crc32 _crc = new();
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _count;
+    private int _summed;
+    private long _written;
+    private bool _closed;
+
+    public FileOutput(string path)
+    {
+        _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+    }
+
+    public override long Position => _written + _count;
+
+    public override long Length => Position;
+
+    public override long Checksum
+    {
+        get
+        {
+            Sum();
+            return _crc.GetCurrentHashAsUInt32();
+        }
+    }
+
+    public override void WriteByte(byte b)
+    {
+        if (_count == _buffer.Length)
+        {
+            FlushBuffer();
+        }
+
+        _buffer[_count++] = b;
+    }
+
+    public override void WriteBytes(byte[] b, int offset, int length)
+    {
+        if (length <= _buffer.Length - _count)
+        {
+            Buffer.BlockCopy(b, offset, _buffer, _count, length);
+            _count += length;
+            return;
+        }
+
+        FlushBuffer();
+        if (length < _buffer.Length)
+        {
+            Buffer.BlockCopy(b, offset, _buffer, 0, length);
+            _count = length;
+            return;
+        }
+
+        var bytes = b.AsSpan(offset, length);
+        _crc.Append(bytes);
+        _file.Write(bytes);
+        _written += length;
+    }
+
+    public override void Flush()
+    {
+        FlushBuffer();
+        _file.Flush();
+    }
+
+    [Obsolete("Only for Lucene 3.x formats; Lucene 4 writes files once, in order.")]
+    public override void Seek(long pos) => throw new NotSupportedException("index files are written once, in order");
+
+    protected override void Dispose(bool disposing)
+    {
+        if (!disposing || _closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        try
+        {
+            FlushBuffer();
+            _file.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+    }
+
+    /// <summary>Adds the buffered bytes not yet in the checksum.</summary>
+    private void Sum()
+    {
+        _crc.Append(_buffer.AsSpan(_summed, _count - _summed));
+        _summed = _count;
+    }
+
+    private void FlushBuffer()
+    {
+        if (_count == 0)
+        {
+            return;
+        }
+
+        Sum();
+        _file.Write(_buffer, 0, _count);
+        _written += _count;
+        _count = 0;
+        _summed = 0;
     }
 }
 

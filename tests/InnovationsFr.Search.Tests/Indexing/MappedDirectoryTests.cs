@@ -1,4 +1,5 @@
 using InnovationsFr.Search;
+using Lucene.Net.Codecs;
 using Lucene.Net.Store;
 
 namespace InnovationsFr.Search.Tests.Indexing;
@@ -61,6 +62,71 @@ public sealed class MappedDirectoryTests : IDisposable
         using var input = directory.OpenInput("empty.bin", IOContext.DEFAULT);
         Assert.Equal(0, input.Length);
         Assert.Throws<EndOfStreamException>(() => input.ReadByte());
+    }
+
+    [Fact]
+    public void WrittenFiles_HoldTheBytesAndTheChecksumsLucenesOwnOutputGives_AtEveryPoint()
+    {
+        using var directory = new MappedDirectory(_root);
+        using var reference = new RAMDirectory();
+        var random = new Random(29);
+        using (var output = directory.CreateOutput("written.bin", IOContext.DEFAULT))
+        using (var expected = reference.CreateOutput("written.bin", IOContext.DEFAULT))
+        {
+            foreach (var target in new[] { output, expected })
+            {
+                CodecUtil.WriteHeader(target, "written", 1);
+            }
+
+            for (var step = 0; step < 400; step++)
+            {
+                // Single bytes, small and large arrays (past the 64 KB buffer), numbers: across buffer ends.
+                var kind = random.Next(4);
+                var bytes = new byte[kind switch { 0 => 1, 1 => random.Next(1, 300), 2 => random.Next(1, 70_000), _ => 200_000 }];
+                random.NextBytes(bytes);
+                var number = random.NextInt64();
+                foreach (var target in new[] { output, expected })
+                {
+                    if (kind == 0)
+                    {
+                        target.WriteByte(bytes[0]);
+                    }
+                    else if (kind == 3 && step % 10 != 0)
+                    {
+                        target.WriteVInt64(number & long.MaxValue);
+                        target.WriteInt32((int)number);
+                    }
+                    else
+                    {
+                        target.WriteBytes(bytes, 0, bytes.Length);
+                    }
+                }
+
+                if (step % 7 == 0)
+                {
+                    Assert.Equal(expected.Position, output.Position);
+                    Assert.Equal(expected.Checksum, output.Checksum);
+                }
+            }
+
+            Assert.Equal(expected.Checksum, output.Checksum);
+            foreach (var target in new[] { output, expected })
+            {
+                CodecUtil.WriteFooter(target);
+            }
+        }
+
+        using var written = directory.OpenInput("written.bin", IOContext.DEFAULT);
+        using var wanted = reference.OpenInput("written.bin", IOContext.DEFAULT);
+        Assert.Equal(wanted.Length, written.Length);
+        var actualBytes = new byte[written.Length];
+        var expectedBytes = new byte[wanted.Length];
+        written.ReadBytes(actualBytes, 0, actualBytes.Length);
+        wanted.ReadBytes(expectedBytes, 0, expectedBytes.Length);
+        Assert.Equal(expectedBytes, actualBytes);
+        // Lucene verifies the footer against the file's bytes, as before a merge.
+        written.Seek(0);
+        CodecUtil.ChecksumEntireFile(written);
     }
 
     public void Dispose()
