@@ -13,26 +13,42 @@ public static class Slug
             return "";
         }
 
-        var decomposed = text.Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(decomposed.Length);
+        // Accented letters decomposed (é → e and its accent, a mark dropped below); ASCII has none.
+        // A span, not a string a character: tag keys and rubric keys are made for every article indexed.
+        var source = System.Text.Ascii.IsValid(text) ? text : text.Normalize(NormalizationForm.FormD);
+        Span<char> slug = source.Length <= 256 ? stackalloc char[source.Length * 2] : new char[source.Length * 2];
+        var length = 0;
         var pendingDash = false;
-        foreach (var c in decomposed)
+        foreach (var c in source)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            if (c >= 128 && CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
             {
                 continue;
             }
 
-            var folded = Fold(char.ToLowerInvariant(c));
-            if (folded.Length > 0 && char.IsLetterOrDigit(folded[0]) && folded[0] < 128)
+            var lower = char.ToLowerInvariant(c);
+            var folded = Fold(lower);
+            var first = folded ?? lower;
+            if (char.IsAsciiLetterOrDigit(first))
             {
-                if (pendingDash && sb.Length > 0)
+                if (pendingDash && length > 0)
                 {
-                    sb.Append('-');
+                    slug[length++] = '-';
                 }
 
                 pendingDash = false;
-                sb.Append(folded);
+                if (folded == null)
+                {
+                    slug[length++] = lower;
+                }
+                else
+                {
+                    slug[length++] = folded.Value;
+                    if (Second(lower) is { } second)
+                    {
+                        slug[length++] = second;
+                    }
+                }
             }
             else
             {
@@ -40,17 +56,27 @@ public static class Slug
             }
         }
 
-        return sb.ToString();
+        return new string(slug[..length]);
     }
 
-    private static string Fold(char c) => c switch
+    /// <summary>The first letter a ligature or a letter without a decomposition folds to, or null when it stays itself.</summary>
+    private static char? Fold(char c) => c switch
     {
-        'œ' => "oe",
-        'æ' => "ae",
-        'ß' => "ss",
-        'ø' => "o",
-        'ł' => "l",
-        'đ' => "d",
-        _ => c.ToString(),
+        'œ' => 'o',
+        'æ' => 'a',
+        'ß' => 's',
+        'ø' => 'o',
+        'ł' => 'l',
+        'đ' => 'd',
+        _ => null,
+    };
+
+    /// <summary>The second letter of a ligature's folding (œ → oe).</summary>
+    private static char? Second(char c) => c switch
+    {
+        'œ' => 'e',
+        'æ' => 'e',
+        'ß' => 's',
+        _ => null,
     };
 }

@@ -27,6 +27,7 @@ internal sealed class DocumentVocabulary
     private int _count;
     private int[] _table = new int[512];
     private bool _open;
+    private WordStream? _stream;
 
     private static DocumentVocabulary Current => t_current ??= new DocumentVocabulary();
 
@@ -44,7 +45,8 @@ internal sealed class DocumentVocabulary
         current._count = 0;
         Array.Clear(current._table);
         current._open = true;
-        return new WordStream(current);
+        // One stream a thread, like the vocabulary: building one (its attribute maps) for every article cost more than its words.
+        return current._stream ??= new WordStream(current);
     }
 
     private void Add(ReadOnlySpan<char> word)

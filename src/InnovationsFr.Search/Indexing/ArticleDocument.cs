@@ -100,7 +100,7 @@ internal static class ArticleDocument
         if (article.Rubric is { } rubric)
         {
             doc.Add(new StoredField(RubricPath, rubric));
-            doc.Add(new Field(Rubric, new Keywords(RubricKeys(rubric)), KeywordTerms));
+            doc.Add(new KeywordsField(Rubric, RubricKeys(rubric)));
 
             // Path keys ("a", "a/b") are counted for the rubric facet; their spelled-out paths elect its labels.
             var paths = PathKeys(rubric);
@@ -112,7 +112,7 @@ internal static class ArticleDocument
                 variants.Add(paths[i] + VariantSeparator + string.Join(" > ", levels.Take(i + 1)));
             }
 
-            doc.Add(new Field(RubricVariant, new Keywords(variants), KeywordTerms));
+            doc.Add(new KeywordsField(RubricVariant, variants));
         }
 
         var keys = new List<string>(article.Tags.Count);
@@ -142,28 +142,45 @@ internal static class ArticleDocument
 
         if (keys.Count > 0)
         {
-            doc.Add(new Field(Tag, new Keywords(keys), KeywordTerms));
-            doc.Add(new Field(TagVariant, new Keywords(tagVariants), KeywordTerms));
+            doc.Add(new KeywordsField(Tag, keys));
+            doc.Add(new KeywordsField(TagVariant, tagVariants));
         }
 
         return doc;
     }
 
     /// <summary>
-    /// The values of a keyword field, each one term: what a <see cref="StringField"/> a value gives,
-    /// with one token stream for the field where each StringField built its own (its attributes
-    /// looked up and allocated a value at a time, for each of an article's tags and rubric keys).
+    /// A keyword field of several values, each one term: what a <see cref="StringField"/> a value
+    /// gives, in one field. Its token stream is the inverting thread's own, given this field's values
+    /// when Lucene asks for it (Lucene inverts a document's fields one after the other): a token
+    /// stream built for each field and each article (its attribute maps) cost more than its terms.
     /// </summary>
+    private sealed class KeywordsField(string name, IReadOnlyCollection<string> values) : Field(name, KeywordTerms)
+    {
+        [ThreadStatic]
+        private static Keywords? t_stream;
+
+        public override Lucene.Net.Analysis.TokenStream GetTokenStream(Lucene.Net.Analysis.Analyzer analyzer) =>
+            (t_stream ??= new Keywords()).Over(values);
+    }
+
+    /// <summary>The values of a keyword field, one term each.</summary>
     private sealed class Keywords : Lucene.Net.Analysis.TokenStream
     {
-        private readonly IReadOnlyCollection<string> _values;
         private readonly Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute _term;
+        private IReadOnlyCollection<string> _values = [];
         private IEnumerator<string>? _next;
 
-        public Keywords(IReadOnlyCollection<string> values)
+        public Keywords()
+        {
+            _term = AddAttribute<Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+        }
+
+        public Keywords Over(IReadOnlyCollection<string> values)
         {
             _values = values;
-            _term = AddAttribute<Lucene.Net.Analysis.TokenAttributes.ICharTermAttribute>();
+            _next = null;
+            return this;
         }
 
         public override void Reset()

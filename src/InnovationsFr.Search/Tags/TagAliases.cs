@@ -13,10 +13,17 @@ public sealed class TagAliases
 
     private readonly Dictionary<string, (string Key, string Label)> _byKey;
 
+    // The label of each canonical key (the first alias line naming it): looked up for every tag indexed.
+    private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
+
     private TagAliases(Dictionary<string, (string Key, string Label)> byKey, string text)
     {
         _byKey = byKey;
         Text = text;
+        foreach (var target in byKey.Values)
+        {
+            _labels.TryAdd(target.Key, target.Label);
+        }
     }
 
     public static TagAliases None { get; } = new([], "");
@@ -37,18 +44,7 @@ public sealed class TagAliases
     }
 
     /// <summary>The label an editor gave a canonical tag in the alias file, if any.</summary>
-    public string? CanonicalLabel(string key)
-    {
-        foreach (var target in _byKey.Values)
-        {
-            if (target.Key == key)
-            {
-                return target.Label;
-            }
-        }
-
-        return null;
-    }
+    public string? CanonicalLabel(string key) => _labels.GetValueOrDefault(key);
 
     public static TagAliases Load(string? path) =>
         path == null || !File.Exists(path) ? None : Parse(File.ReadAllText(path), path);
