@@ -252,36 +252,48 @@ public static class AdminApi
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                return (null, "an article must be a JSON object");
+                return ParseChange(doc.RootElement, routeId);
             }
-
-            var hasId = root.TryGetProperty("id", out var idValue) && idValue.ValueKind != JsonValueKind.Null;
-            var id = hasId && idValue.ValueKind == JsonValueKind.String ? idValue.GetString()!.Trim() : null;
-            if (routeId != null && hasId && id != routeId)
+            catch (InvalidOperationException)
             {
-                return (null, $"the body's id differs from the URL's ('{routeId}')");
+                // Values are read after their kind is checked: what is left is a string that does not decode.
+                return (null, CorpusReader.NotUnicode);
             }
-
-            if (root.TryGetProperty("status", out var status) && status.ValueKind != JsonValueKind.Null)
-            {
-                if (status.ValueKind != JsonValueKind.String)
-                {
-                    return (null, "'status' must be a string (publish, draft, future, private, trash…)");
-                }
-
-                if (!IsPublished(status.GetString()!))
-                {
-                    id ??= routeId;
-                    return id is { Length: > 0 and <= 200 } ? (IndexChange.Delete(id), null) : (null, "missing id");
-                }
-            }
-
-            var entry = CorpusReader.Parse("request", 1, root, routeId);
-            return entry.Article == null ? (null, entry.Problem) : (IndexChange.Upsert(entry.Article), null);
         }
+    }
+
+    private static (IndexChange? Change, string? Error) ParseChange(JsonElement root, string? routeId)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, "an article must be a JSON object");
+        }
+
+        var hasId = root.TryGetProperty("id", out var idValue) && idValue.ValueKind != JsonValueKind.Null;
+        var id = hasId && idValue.ValueKind == JsonValueKind.String ? idValue.GetString()!.Trim() : null;
+        if (routeId != null && hasId && id != routeId)
+        {
+            return (null, $"the body's id differs from the URL's ('{routeId}')");
+        }
+
+        if (root.TryGetProperty("status", out var status) && status.ValueKind != JsonValueKind.Null)
+        {
+            if (status.ValueKind != JsonValueKind.String)
+            {
+                return (null, "'status' must be a string (publish, draft, future, private, trash…)");
+            }
+
+            if (!IsPublished(status.GetString()!))
+            {
+                id ??= routeId;
+                return id is { Length: > 0 and <= 200 } ? (IndexChange.Delete(id), null) : (null, "missing id");
+            }
+        }
+
+        var entry = CorpusReader.Parse("request", 1, root, routeId);
+        return entry.Article == null ? (null, entry.Problem) : (IndexChange.Upsert(entry.Article), null);
     }
 
     private static bool IsPublished(string status) =>
@@ -301,7 +313,7 @@ public static class AdminApi
             using var doc = JsonDocument.Parse(line);
             return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return null;
         }

@@ -199,6 +199,32 @@ public sealed class AdminWritesTests(AdminApiFactory factory) : IClassFixture<Ad
     }
 
     [Fact]
+    public async Task Texts_EscapingHalfASurrogatePair_AreRefusedByLine_NotA500()
+    {
+        var client = await ClientAsync();
+        var lines = string.Join('\n',
+            Article("bulk-surrogate-1", "Article de zythologie", "Texte un."),
+            "{\"id\":\"bulk-surrogate-2\",\"title\":\"Zythologie \\ud800\",\"body\":\"x\",\"publishedAt\":\"2026-11-20T09:30:00+01:00\"}",
+            "{\"id\":\"bulk-surrogate-3\",\"title\":\"Zythologie\",\"body\":\"x\",\"publishedAt\":\"2026-11-20T09:30:00+01:00\",\"tags\":[\"a\\udc00\"]}",
+            "{\"id\":\"bulk-surrogate-\\ud800\",\"status\":\"draft\"}");
+
+        var response = await client.PostAsync(new Uri("/api/admin/articles/bulk", UriKind.Relative), new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await JsonOf(response);
+        Assert.Equal(1, result.GetProperty("upserted").GetInt32());
+        var errors = result.GetProperty("errors").EnumerateArray().ToList();
+        Assert.Equal([2, 3, 4], errors.Select(e => e.GetProperty("line").GetInt32()));
+        Assert.All(errors, e => Assert.Contains("not Unicode", e.GetProperty("message").GetString()));
+
+        var put = await client.PutAsync(new Uri("/api/admin/articles/put-surrogate", UriKind.Relative), Json("{\"title\":\"\\udfff\",\"body\":\"x\",\"publishedAt\":\"2026-11-20T09:30:00+01:00\"}"));
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("application/problem+json", put.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("not Unicode", (await JsonOf(put)).GetProperty("detail").GetString());
+        await EventuallyAsync(async () => (await SearchIdsAsync(client, "zythologie")).SequenceEqual(["bulk-surrogate-1"]), TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task Bulk_WithOnlyBadLines_IsA400ProblemListingThem()
     {
         var client = await ClientAsync();

@@ -91,7 +91,15 @@ public sealed class CorpusReader : IDisposable
         {
             return new CorpusEntry(file, line, null, e.Message);
         }
+        catch (InvalidOperationException)
+        {
+            // Every value is read after its kind is checked: what is left is a string that does not decode.
+            return new CorpusEntry(file, line, null, NotUnicode);
+        }
     }
+
+    /// <summary>Why a record whose JSON is well formed cannot be read: a string escapes half of a surrogate pair ("\ud800").</summary>
+    public const string NotUnicode = "a string is not Unicode text (an unpaired surrogate escape such as \\ud800)";
 
     private static Article ToArticle(JsonElement root, string? defaultId)
     {

@@ -17,6 +17,8 @@ public class CorpusReaderTests
     [InlineData("""{"id":"x","title":"T","publishedAt":"2025-08-13"}""", "bad date")]
     [InlineData("""{"id":42,"title":"T","publishedAt":"2025-08-13T09:30:00Z"}""", "'id' must be a string")]
     [InlineData("""{"id":"x","title":"T","publishedAt":"2025-08-13T09:30:00Z","tags":"IA"}""", "'tags' must be an array")]
+    [InlineData("""{"id":"x","title":"T \ud800","publishedAt":"2025-08-13T09:30:00Z"}""", "not Unicode")]
+    [InlineData("""{"id":"x","title":"T","publishedAt":"2025-08-13T09:30:00Z","tags":["\udc00a"]}""", "not Unicode")]
     public void Parse_BadRecord_SaysWhatIsWrong(string json, string expected)
     {
         var entry = CorpusReader.Parse("corpus.jsonl", 7, json);
