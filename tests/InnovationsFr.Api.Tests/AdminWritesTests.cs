@@ -36,6 +36,14 @@ public sealed class AdminWritesTests(AdminApiFactory factory) : IClassFixture<Ad
     private static async Task<JsonElement> JsonOf(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
+    /// <summary>Posts NDJSON lines to the bulk endpoint, which must answer 200; returns its result.</summary>
+    private static async Task<JsonElement> BulkAcceptedAsync(HttpClient client, string lines)
+    {
+        var response = await client.PostAsync(new Uri("/api/admin/articles/bulk", UriKind.Relative), new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await JsonOf(response);
+    }
+
     private static async Task<List<string>> SearchIdsAsync(HttpClient client, string query)
     {
         var page = await JsonOf(await client.GetAsync(new Uri("/api/search?size=50&q=" + Uri.EscapeDataString(query), UriKind.Relative)));
@@ -159,10 +167,7 @@ public sealed class AdminWritesTests(AdminApiFactory factory) : IClassFixture<Ad
             "{\"id\":\"bulk-6\",\"title\":\"Sans date\",\"publishedAt\":\"hier\"}",
             "[1,2,3]");
 
-        var response = await client.PostAsync(new Uri("/api/admin/articles/bulk", UriKind.Relative), new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var result = await JsonOf(response);
+        var result = await BulkAcceptedAsync(client, lines);
         Assert.Equal(2, result.GetProperty("upserted").GetInt32());
         Assert.Equal(4, result.GetProperty("rejected").GetInt32());
         var errors = result.GetProperty("errors").EnumerateArray().ToList();
@@ -208,10 +213,7 @@ public sealed class AdminWritesTests(AdminApiFactory factory) : IClassFixture<Ad
             "{\"id\":\"bulk-surrogate-3\",\"title\":\"Zythologie\",\"body\":\"x\",\"publishedAt\":\"2026-11-20T09:30:00+01:00\",\"tags\":[\"a\\udc00\"]}",
             "{\"id\":\"bulk-surrogate-\\ud800\",\"status\":\"draft\"}");
 
-        var response = await client.PostAsync(new Uri("/api/admin/articles/bulk", UriKind.Relative), new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var result = await JsonOf(response);
+        var result = await BulkAcceptedAsync(client, lines);
         Assert.Equal(1, result.GetProperty("upserted").GetInt32());
         var errors = result.GetProperty("errors").EnumerateArray().ToList();
         Assert.Equal([2, 3, 4], errors.Select(e => e.GetProperty("line").GetInt32()));
