@@ -28,8 +28,7 @@ public static class Slug
 
             var lower = char.ToLowerInvariant(c);
             var folded = Fold(lower);
-            var first = folded ?? lower;
-            if (char.IsAsciiLetterOrDigit(first))
+            if (char.IsAsciiLetterOrDigit(folded?[0] ?? lower))
             {
                 if (pendingDash && length > 0)
                 {
@@ -43,11 +42,8 @@ public static class Slug
                 }
                 else
                 {
-                    slug[length++] = folded.Value;
-                    if (Second(lower) is { } second)
-                    {
-                        slug[length++] = second;
-                    }
+                    folded.CopyTo(slug[length..]);
+                    length += folded.Length;
                 }
             }
             else
@@ -59,24 +55,15 @@ public static class Slug
         return new string(slug[..length]);
     }
 
-    /// <summary>The first letter a ligature or a letter without a decomposition folds to, or null when it stays itself.</summary>
-    private static char? Fold(char c) => c switch
+    /// <summary>What a ligature or a letter without a decomposition folds to, or null when it stays itself.</summary>
+    private static string? Fold(char c) => c switch
     {
-        'œ' => 'o',
-        'æ' => 'a',
-        'ß' => 's',
-        'ø' => 'o',
-        'ł' => 'l',
-        'đ' => 'd',
-        _ => null,
-    };
-
-    /// <summary>The second letter of a ligature's folding (œ → oe).</summary>
-    private static char? Second(char c) => c switch
-    {
-        'œ' => 'e',
-        'æ' => 'e',
-        'ß' => 's',
+        'œ' => "oe",
+        'æ' => "ae",
+        'ß' => "ss",
+        'ø' => "o",
+        'ł' => "l",
+        'đ' => "d",
         _ => null,
     };
 }

@@ -54,8 +54,6 @@ internal sealed class IndexFormat : FilterCodec
         public override Compressor NewCompressor() => new Lz4Compressor();
 
         public override Decompressor NewDecompressor() => FAST.NewDecompressor();
-
-        public override string ToString() => "FAST";
     }
 
     /// <summary>One per stored-fields writer (not thread-safe, like Lucene's): it keeps its output buffer.</summary>

@@ -65,7 +65,7 @@ public sealed class MappedDirectoryTests : IDisposable
     }
 
     [Fact]
-    public void WrittenFiles_HoldTheBytesAndTheChecksumsLucenesOwnOutputGives_AtEveryPoint()
+    public void WrittenFiles_HoldTheBytesAndTheChecksumsLucenesOwnOutputGives_AcrossBufferEnds()
     {
         using var directory = new MappedDirectory(_root);
         using var reference = new RAMDirectory();
