@@ -15,7 +15,7 @@ public static class SearchApi
             .WithName("Search")
             .WithTags("Search")
             .WithSummary("Search the articles in French")
-            .WithDescription("Ranked results with highlighted snippets, and facets over the whole result set: tags (each count is the total with that tag toggled), rubrics and a date histogram, each counted without its own filter. Query syntax: words, \"quoted phrases\", -exclusion, OR. Any text is accepted; a query is cut to 500 characters and 32 words or phrases.");
+            .WithDescription("Ranked results with highlighted snippets, and facets over the whole result set: tags (tagMode=all: each count is the total with that tag toggled; tagMode=any: each tag's own count within the other filters, as checkbox lists expect), rubrics and a date histogram, each counted without its own filter. Query syntax: words, \"quoted phrases\", -exclusion, OR. Any text is accepted; a query is cut to 500 characters and 32 words or phrases.");
         return app;
     }
 

@@ -103,7 +103,7 @@ internal sealed class FacetedCollector : ICollector
         }
     }
 
-    /// <summary>For each selected tag, the base hits that the toggle-off would add (all) or remove (any).</summary>
+    /// <summary>For each selected tag, the base hits that unticking it would add ("all" only).</summary>
     public int[] SelectedShift
     {
         get
@@ -284,9 +284,10 @@ internal sealed class FacetedCollector : ICollector
     }
 
     /// <summary>
-    /// Tag counts with the tag filter toggled. Unselected tag T: "all" counts passing hits with T;
-    /// "any" counts passing hits plus failing hits with T. Selected tag T: "all" adds the hits that
-    /// miss only T; "any" removes the hits whose only selected tag is T.
+    /// Tag counts. Every tag: the hits of the tag base that carry it (its own count within the other
+    /// filters: "any", like Elasticsearch post_filter and Algolia's disjunctive facets). With "all"
+    /// the count is the total with the tag toggled: an unselected tag T counts the passing hits with
+    /// T; a selected tag T adds the hits that miss only T.
     /// </summary>
     private void CountTags(SegmentTally tally, int start, int end, int[] ords, int mask, int matched, bool passTags, int sign)
     {
@@ -301,35 +302,21 @@ internal sealed class FacetedCollector : ICollector
             tally.Present[ords[i]] += sign;
         }
 
-        if (_selectedCount == 0)
+        if (_selectedCount == 0 || !_plan.AllTags)
         {
             return;
         }
 
-        if (_plan.AllTags)
-        {
-            if (passTags)
-            {
-                for (var i = start; i < end; i++)
-                {
-                    tally.Toggle[ords[i]] += sign;
-                }
-            }
-            else if (matched == _selectedCount - 1)
-            {
-                tally.SelectedShift[BitOperations.TrailingZeroCount(~mask & _allSelectedMask)] += sign;
-            }
-        }
-        else if (!passTags)
+        if (passTags)
         {
             for (var i = start; i < end; i++)
             {
                 tally.Toggle[ords[i]] += sign;
             }
         }
-        else if (matched == 1)
+        else if (matched == _selectedCount - 1)
         {
-            tally.SelectedShift[BitOperations.TrailingZeroCount(mask)] += sign;
+            tally.SelectedShift[BitOperations.TrailingZeroCount(~mask & _allSelectedMask)] += sign;
         }
     }
 

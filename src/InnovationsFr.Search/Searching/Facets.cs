@@ -6,8 +6,10 @@ namespace InnovationsFr.Search;
 internal static class Facets
 {
     /// <summary>
-    /// Selected tags first (always listed, whatever their count), then the other tags by count:
-    /// each count is the total the search would have with that tag toggled.
+    /// Selected tags first (always listed, whatever their count), then the other tags by count.
+    /// "all": each count is the total the search would have with that tag toggled (ticking narrows).
+    /// "any": each count is the tag's own count within the other filters (rubric, dates), whether
+    /// ticked or not: Elasticsearch post_filter / Algolia disjunctive facets, what checkbox lists show.
     /// </summary>
     public static IReadOnlyList<TagFacet> Tags(FacetedCollector collector, FacetPlan plan, SearchRequest request, IReadOnlyDictionary<string, string> labels)
     {
@@ -18,16 +20,14 @@ internal static class Facets
         {
             var count = plan.AllTags
                 ? collector.TagBasePassing + collector.SelectedShift[i]
-                : selected.Count == 1 ? collector.TagBase : collector.TagBasePassing - collector.SelectedShift[i];
+                : present.GetValueOrDefault(selected[i]);
             facets.Add(Facet(selected[i], count, selected: true, labels));
         }
 
         var isSelected = selected.ToHashSet(StringComparer.Ordinal);
         facets.AddRange(present.Keys
             .Where(key => !isSelected.Contains(key))
-            .Select(key => (Key: key, Count: selected.Count == 0 ? present[key]
-                : plan.AllTags ? toggle.GetValueOrDefault(key)
-                : collector.TagBasePassing + toggle.GetValueOrDefault(key)))
+            .Select(key => (Key: key, Count: selected.Count > 0 && plan.AllTags ? toggle.GetValueOrDefault(key) : present[key]))
             .Where(t => t.Count >= Math.Max(1, request.FacetMinCount))
             .OrderByDescending(t => t.Count)
             .ThenByDescending(t => present[t.Key])
