@@ -38,6 +38,10 @@ ENV ASPNETCORE_HTTP_PORTS=8080 \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_TC_CallCountingDelayMs=0 \
     DOTNET_TC_CallCountThreshold=300
+# The index, the admin journal and the zero-result log live here: admin writes survive a new
+# container only on a volume (a fresh named volume starts as a copy of the index built above; an
+# empty bind mount is filled by building the shipped corpus at start).
+VOLUME /app/index-data
 USER app
 EXPOSE 8080
 ENTRYPOINT ["dotnet", "InnovationsFr.Api.dll"]

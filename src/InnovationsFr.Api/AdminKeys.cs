@@ -75,6 +75,37 @@ public sealed class AdminKeys
     private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }
 
+/// <summary>
+/// Wrong admin keys per client (Admin:FailedKeyLimit, default 10, per Admin:FailedKeyWindowSeconds,
+/// default 60): past the limit the client's admin requests all get 429 until the window ends, the
+/// right key included, so that guessing keys cannot go on at the speed of the network.
+/// </summary>
+public sealed class AdminKeyFailures(int limit, TimeSpan window) : IDisposable
+{
+    private readonly System.Threading.RateLimiting.PartitionedRateLimiter<string> _failures =
+        System.Threading.RateLimiting.PartitionedRateLimiter.Create<string, string>(client =>
+            System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(client, _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
+            {
+                PermitLimit = Math.Max(1, limit),
+                Window = window,
+                QueueLimit = 0,
+            }));
+
+    public TimeSpan Window => window;
+
+    public static AdminKeyFailures From(IConfiguration configuration) => new(
+        configuration.GetValue("Admin:FailedKeyLimit", 10),
+        TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Admin:FailedKeyWindowSeconds", 60))));
+
+    /// <summary>Whether the client has used up its wrong keys for this window.</summary>
+    public bool Exhausted(string client) => _failures.GetStatistics(client)?.CurrentAvailablePermits == 0;
+
+    /// <summary>Counts a wrong key.</summary>
+    public void Record(string client) => _failures.AttemptAcquire(client).Dispose();
+
+    public void Dispose() => _failures.Dispose();
+}
+
 /// <summary>Endpoint filter: admin endpoints answer only to the right key.</summary>
 public static class AdminEndpoints
 {
@@ -82,8 +113,23 @@ public static class AdminEndpoints
         endpoint
             .AddEndpointFilter(async (context, next) =>
             {
-                var keys = context.HttpContext.RequestServices.GetRequiredService<AdminKeys>();
-                return keys.Refuse(context.HttpContext.Request, access) switch
+                var http = context.HttpContext;
+                var keys = http.RequestServices.GetRequiredService<AdminKeys>();
+                var failures = http.RequestServices.GetRequiredService<AdminKeyFailures>();
+                var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                if (keys.Configured && failures.Exhausted(client))
+                {
+                    http.Response.Headers.RetryAfter = ((int)failures.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return TypedResults.Problem(statusCode: 429, title: "Too many wrong admin keys", detail: $"This client sent too many wrong {AdminKeys.Header} values; admin requests are refused for up to {(int)failures.Window.TotalSeconds} s.");
+                }
+
+                var refusal = keys.Refuse(http.Request, access);
+                if (refusal == StatusCodes.Status401Unauthorized)
+                {
+                    failures.Record(client);
+                }
+
+                return refusal switch
                 {
                     null => await next(context),
                     StatusCodes.Status404NotFound => TypedResults.Problem(statusCode: 404, title: "Not found"),
@@ -93,5 +139,6 @@ public static class AdminEndpoints
             })
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 }

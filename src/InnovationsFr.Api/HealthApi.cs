@@ -34,13 +34,24 @@ public static class HealthApi
                 statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
+        // Searches still answer when the background loop fails, but writes stop becoming visible:
+        // "degraded" (still 200, so a lone instance is not taken out of service) with the error.
         var stats = index.Stats();
-        return TypedResults.Ok(new HealthStatus("ready", stats.Articles, stats.Generation));
+        return TypedResults.Ok(index.BackgroundError is { } error
+            ? new HealthStatus("degraded", stats.Articles, stats.Generation) { BackgroundError = error, FailingSince = index.BackgroundFailingSince }
+            : new HealthStatus("ready", stats.Articles, stats.Generation));
     }
 }
 
 /// <summary>The body of the liveness probe.</summary>
 public sealed record LiveStatus(string Status);
 
-/// <summary>The body of a healthy answer.</summary>
-public sealed record HealthStatus(string Status, int Articles, string Generation);
+/// <summary>The body of a serving answer: "ready", or "degraded" with the background loop's error (refreshes and commits are being retried).</summary>
+public sealed record HealthStatus(string Status, int Articles, string Generation)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? BackgroundError { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? FailingSince { get; init; }
+}

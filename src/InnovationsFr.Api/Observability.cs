@@ -21,6 +21,8 @@ public sealed class SearchMetrics : IDisposable
         _meter.CreateObservableGauge("search.index.size", () => IndexBytes(index), "By", "Bytes of the index generation served.");
         _meter.CreateObservableGauge("search.index.generation", () => Generation(index), null, "1 for the generation served (its name in the generation label).");
         _meter.CreateObservableGauge("search.index.age", () => index.OpenedAt is { } opened ? (DateTimeOffset.UtcNow - opened).TotalSeconds : 0, "s", "Seconds since the generation served was opened: how stale a rebuild-only index may be.");
+        _meter.CreateObservableCounter("search.background.failures", () => index.BackgroundFailures, "{tick}", "Failed ticks of the refresh/commit loop (it retries each tick).");
+        _meter.CreateObservableGauge("search.background.failing", () => index.BackgroundError == null ? 0 : 1, null, "1 while the refresh/commit loop fails: writes are acknowledged but not made visible or committed.");
         Results = _meter.CreateHistogram<long>("search.results", "{article}", "Articles a search found.");
         _meter.CreateObservableCounter("search.cache.hits", () => index.CacheStats.Hits, "{request}", "Searches and tag clouds served from the answer cache.");
         _meter.CreateObservableCounter("search.cache.misses", () => index.CacheStats.Misses, "{request}", "Searches and tag clouds computed (not in the cache).");

@@ -67,8 +67,13 @@ builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy
     .WithHeaders("If-None-Match")
     .WithExposedHeaders("ETag")));
 
-// Per-client limits on the public endpoints (RateLimit:PermitLimit per RateLimit:WindowSeconds).
+// Behind a reverse proxy, the client is the one its X-Forwarded-For names, from configured proxies only.
+builder.Services.AddForwardedClients(builder.Configuration);
+
+// Per-client limits on the public endpoints (RateLimit:PermitLimit per RateLimit:WindowSeconds),
+// and on wrong admin keys (Admin:FailedKeyLimit per Admin:FailedKeyWindowSeconds).
 builder.Services.AddPublicRateLimits(builder.Configuration);
+builder.Services.AddSingleton(sp => AdminKeyFailures.From(sp.GetRequiredService<IConfiguration>()));
 
 // Metrics: ASP.NET Core's request rate and latency per route, and the engine's own, at /metrics (Prometheus).
 builder.Services.AddSingleton<SearchMetrics>();
@@ -82,6 +87,12 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer(Problems.DescribeApi));
 
 var app = builder.Build();
+
+// The engine's gauges exist from the start, not from the first search that asks for the metrics.
+app.Services.GetRequiredService<SearchMetrics>();
+
+// The client's address first (from configured proxies), so that limits and logs see the reader.
+app.UseForwardedClients();
 
 // One structured line per request, outermost so it sees the final status.
 app.UseRequestLog();

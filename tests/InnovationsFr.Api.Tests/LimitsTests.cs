@@ -49,7 +49,7 @@ public sealed class TinyBudgetApiFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Search:TimeBudgetMs", "0.000001");
+        builder.UseSetting("Search:TimeBudgetMs", "0.01");
     }
 }
 
@@ -67,6 +67,31 @@ public sealed class TimeBudgetTests(TinyBudgetApiFactory factory) : IClassFixtur
         var page = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.True(page.GetProperty("partial").GetBoolean());
         Assert.True(page.GetProperty("queryTruncated").GetBoolean());
+    }
+}
+
+/// <summary>The API with Search:TimeBudgetMs=0, which the README documents as "no budget".</summary>
+public sealed class NoBudgetApiFactory : ApiFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Search:TimeBudgetMs", "0");
+    }
+}
+
+public sealed class NoTimeBudgetTests(NoBudgetApiFactory factory) : IClassFixture<NoBudgetApiFactory>
+{
+    [Fact]
+    public async Task A_zero_time_budget_means_none_searches_are_complete()
+    {
+        var client = await factory.ReadyClientAsync();
+
+        var page = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/search?q=intelligence%20artificielle", UriKind.Relative))).RootElement;
+
+        Assert.False(page.GetProperty("partial").GetBoolean());
+        Assert.True(page.GetProperty("total").GetInt32() > 0);
+        Assert.NotEmpty(page.GetProperty("hits").EnumerateArray());
     }
 }
 

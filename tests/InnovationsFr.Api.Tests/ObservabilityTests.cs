@@ -28,7 +28,7 @@ public sealed class CapturedLogs : ILoggerProvider
     }
 }
 
-public sealed class LoggedApiFactory : ApiFactory
+public class LoggedApiFactory : ApiFactory
 {
     public CapturedLogs Logs { get; } = new();
 
@@ -70,5 +70,60 @@ public sealed class ObservabilityTests(LoggedApiFactory factory) : IClassFixture
         Assert.Matches(@"search_index_documents(_ratio)?(\{[^}]*\})? 40", text);
         Assert.Contains("search_index_generation", text);
         Assert.Contains("search_results", text);
+    }
+}
+
+/// <summary>Its own API: a fault is injected into the index's background loop.</summary>
+public sealed class FaultyLoopApiFactory : LoggedApiFactory;
+
+public sealed class BackgroundLoopTests(FaultyLoopApiFactory factory) : IClassFixture<FaultyLoopApiFactory>
+{
+    [Fact]
+    public async Task A_failing_refresh_loop_is_logged_shown_in_health_and_metrics_and_recovers_when_the_fault_goes()
+    {
+        var client = await factory.ReadyClientAsync();
+        var index = factory.Services.GetRequiredService<InnovationsFr.Search.SearchIndex>();
+        // Not one of the I/O exceptions the loop expected: before, it ended the loop for good.
+        index.BackgroundFault = () => throw new NotSupportedException("injected fault");
+        var sequence = index.Apply([InnovationsFr.Search.IndexChange.Upsert(new InnovationsFr.Search.Article
+        {
+            Id = "loop-1",
+            Slug = "loop-1",
+            Url = "https://example.test/loop-1",
+            Title = "Un ordinateur quantique zorglubien",
+            Body = "Un texte.",
+            PublishedAt = DateTimeOffset.Parse("2025-06-01T10:00:00+02:00", System.Globalization.CultureInfo.InvariantCulture),
+        })]);
+
+        var health = await PollAsync(client, "/health/ready", text => text.Contains("\"degraded\"", StringComparison.Ordinal));
+        Assert.Contains("injected fault", health);
+        await PollAsync(client, "/metrics", text => System.Text.RegularExpressions.Regex.IsMatch(text, @"search_background_failing(_ratio)?(\{[^}]*\})? 1"));
+        Assert.Contains(factory.Logs.Lines, l => l.Message.Contains("refresh/commit loop failed", StringComparison.Ordinal));
+        // Acknowledged, but not visible while refreshes fail.
+        Assert.DoesNotContain("loop-1", await client.GetStringAsync(new Uri("/api/search?q=zorglubien&typoTolerance=false", UriKind.Relative)));
+
+        index.BackgroundFault = null;
+
+        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(60)));
+        Assert.Contains("loop-1", await client.GetStringAsync(new Uri("/api/search?q=zorglubien&typoTolerance=false", UriKind.Relative)));
+        await PollAsync(client, "/health/ready", text => text.Contains("\"ready\"", StringComparison.Ordinal) && !text.Contains("backgroundError", StringComparison.Ordinal));
+    }
+
+    /// <summary>Reads a page until it satisfies the check (generous deadline: CI's machine may be loaded).</summary>
+    private static async Task<string> PollAsync(HttpClient client, string path, Func<string, bool> check)
+    {
+        var last = "";
+        for (var i = 0; i < 600; i++)
+        {
+            last = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+            if (check(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{path} never satisfied the check; last: {last[..Math.Min(last.Length, 500)]}");
     }
 }

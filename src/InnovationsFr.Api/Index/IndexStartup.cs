@@ -27,6 +27,7 @@ internal sealed partial class IndexStartup(
 
             if (index.Folder.HasIndex)
             {
+                index.BackgroundFailed += LogBackgroundFailure;
                 index.Open();
                 // Warm the per-segment arrays, tag statistics and vocabulary (0.4 s at 100k
                 // articles, 1.3 s at 1M) so that the first reader does not pay for them.
@@ -67,6 +68,22 @@ internal sealed partial class IndexStartup(
 
         LogBuilt(report.Outcome.ToString(), report.Articles, report.Skipped, report.Elapsed.TotalSeconds);
     }
+
+    private long _lastFailureLogged = -1;
+
+    /// <summary>A failing loop fails every tick: one line a minute, with the count so far.</summary>
+    private void LogBackgroundFailure(Exception e)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastFailureLogged);
+        if ((last < 0 || now - last >= 60_000) && Interlocked.CompareExchange(ref _lastFailureLogged, now, last) == last)
+        {
+            LogBackgroundFailed(index.BackgroundFailures, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The index's refresh/commit loop failed ({Failures} failed ticks so far); it retries every tick, and /health/ready says degraded meanwhile")]
+    private partial void LogBackgroundFailed(long failures, Exception e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No index found: building {Index} from {Corpus}")]
     private partial void LogBuilding(string corpus, string index);

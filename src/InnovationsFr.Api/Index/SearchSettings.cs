@@ -20,7 +20,7 @@ public sealed class SearchSettings
     /// <summary>Where the zero-result log is kept between restarts; default: zero-results.json in the index folder.</summary>
     public string? ZeroResultsPath { get; set; }
 
-    /// <summary>The longest a search may run, in milliseconds; past it the answer holds what was found so far, with partial: true.</summary>
+    /// <summary>The longest a search may run, in milliseconds; past it the answer holds what was found so far, with partial: true. 0: no budget.</summary>
     public double TimeBudgetMs { get; set; } = 1000;
 
     /// <summary>How often admin writes are made visible to searches, in milliseconds (when there are any).</summary>

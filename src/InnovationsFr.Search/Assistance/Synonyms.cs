@@ -16,6 +16,8 @@ public sealed class Synonyms
     private Synonyms(IReadOnlyList<IReadOnlyList<string>> groups)
     {
         Groups = groups;
+        Fingerprint = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join('\n', groups.Select(g => string.Join('\t', g))))))[..16];
         for (var g = 0; g < groups.Count; g++)
         {
             foreach (var variant in groups[g])
@@ -29,6 +31,9 @@ public sealed class Synonyms
             }
         }
     }
+
+    /// <summary>A digest of the groups: two lists with the same groups have the same one (answers are cached by it).</summary>
+    public string Fingerprint { get; }
 
     /// <summary>The groups, each variant as the editors wrote it.</summary>
     public IReadOnlyList<IReadOnlyList<string>> Groups { get; }

@@ -51,7 +51,7 @@ public sealed class IndexFolder
         return Path.Combine(Root, $"{GenerationPrefix}{stamp}-{Guid.NewGuid():N}"[..(GenerationPrefix.Length + 18 + 9)]);
     }
 
-    /// <summary>Makes <paramref name="generation"/> the live index: write a temporary pointer, flush it, rename it over CURRENT.</summary>
+    /// <summary>Makes <paramref name="generation"/> the live index: write a temporary pointer, flush it, rename it over CURRENT, flush the folder.</summary>
     internal void Publish(string generation)
     {
         var temp = Path.Combine(Root, PointerName + ".tmp");
@@ -61,7 +61,7 @@ public sealed class IndexFolder
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temp, Path.Combine(Root, PointerName), overwrite: true);
+        DurableFile.Replace(temp, Path.Combine(Root, PointerName));
     }
 
     /// <summary>Deletes generations other than the live one and the one before it (a running reader may still hold it).</summary>

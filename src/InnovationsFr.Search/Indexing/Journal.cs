@@ -201,7 +201,7 @@ internal sealed class Journal : IDisposable
 
     /// <summary>
     /// Last step, under the writers' lock: appends the records written since <paramref name="end"/>
-    /// to the compacted file as they are, and puts it in the journal's place (fsync, then rename: a
+    /// to the compacted file as they are, and puts it in the journal's place (fsync, rename, fsync the folder: a
     /// crash before the rename leaves the old journal whole).
     /// </summary>
     public void FinishCompaction((string Path, long Records) compacted, long end)
@@ -215,7 +215,7 @@ internal sealed class Journal : IDisposable
             output.Flush(flushToDisk: true);
         }
 
-        File.Move(compacted.Path, _path, overwrite: true);
+        DurableFile.Replace(compacted.Path, _path);
         _stream.Dispose();
         _stream = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
         _stream.Seek(0, SeekOrigin.End);

@@ -78,8 +78,22 @@ public sealed partial class SearchIndex
     public (long Visible, long Acknowledged, long Committed) Sequences =>
         (Interlocked.Read(ref _visibleSequence), Interlocked.Read(ref _appliedSequence), Interlocked.Read(ref _committedSequence));
 
-    /// <summary>The last error of the background loop (it retries), or null.</summary>
+    /// <summary>The last error of the background loop (it retries), or null once a tick succeeds.</summary>
     public string? BackgroundError { get; private set; }
+
+    /// <summary>Since when the background loop's ticks have failed, or null.</summary>
+    public DateTimeOffset? BackgroundFailingSince { get; private set; }
+
+    /// <summary>Failed ticks of the background loop since the start.</summary>
+    public long BackgroundFailures => Interlocked.Read(ref _backgroundFailures);
+
+    private long _backgroundFailures;
+
+    /// <summary>Raised on the background thread for each failed tick (the host logs it).</summary>
+    public event Action<Exception>? BackgroundFailed;
+
+    /// <summary>Run at the start of each background tick (tests inject failures with it).</summary>
+    internal Action? BackgroundFault { get; set; }
 
     /// <summary>How long the last refresh took to make changes visible.</summary>
     public TimeSpan LastRefreshDuration { get; private set; }
@@ -395,6 +409,7 @@ public sealed partial class SearchIndex
 
             try
             {
+                BackgroundFault?.Invoke();
                 if (Interlocked.Exchange(ref _refreshWanted, 0) == 1)
                 {
                     RefreshNow();
@@ -419,12 +434,22 @@ public sealed partial class SearchIndex
                 }
 
                 BackgroundError = null;
+                BackgroundFailingSince = null;
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or IndexUnavailableException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                // Retried at the next tick; shown by /health/ready meanwhile.
-                BackgroundError = e.Message;
+                // Whatever it is, the loop lives on (else refreshes and commits would stop while
+                // searches answer stale results): retried at the next tick, shown by /health/ready
+                // and /metrics meanwhile, and reported to the host's log.
+                BackgroundError = $"{e.GetType().Name}: {e.Message}";
+                BackgroundFailingSince ??= DateTimeOffset.UtcNow;
+                Interlocked.Increment(ref _backgroundFailures);
                 Interlocked.Exchange(ref _refreshWanted, 1);
+                BackgroundFailed?.Invoke(e);
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
             }
         }
     }

@@ -29,15 +29,15 @@ public sealed partial class SearchIndex : IDisposable
 
     /// <param name="folder">The index folder.</param>
     /// <param name="synonyms">The editors' synonym file (read again when it changes); none by default.</param>
-    /// <param name="timeBudget">The longest a search may run before it returns what it has, flagged partial (default 1 s).</param>
+    /// <param name="timeBudget">The longest a search may run before it returns what it has, flagged partial (default 1 s; zero or less: no budget).</param>
     public SearchIndex(IndexFolder folder, SynonymFile? synonyms = null, TimeSpan? timeBudget = null)
     {
         _folder = folder;
         _synonyms = synonyms ?? SynonymFile.None;
-        TimeBudget = timeBudget ?? TimeSpan.FromSeconds(1);
+        TimeBudget = timeBudget is { } budget && budget <= TimeSpan.Zero ? Timeout.InfiniteTimeSpan : timeBudget ?? TimeSpan.FromSeconds(1);
     }
 
-    /// <summary>The longest a search may run: past it, the search stops and answers with what it has collected (partial).</summary>
+    /// <summary>The longest a search may run: past it, the search stops and answers with what it has collected (partial). Infinite: no budget.</summary>
     public TimeSpan TimeBudget { get; }
 
     /// <summary>The synonyms in force.</summary>
@@ -130,7 +130,7 @@ public sealed partial class SearchIndex : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var synonyms = _synonyms.Current;
-        var key = string.Create(CultureInfo.InvariantCulture, $"{Version()}|{System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(synonyms)}|{System.Text.Json.JsonSerializer.Serialize(request)}");
+        var key = string.Create(CultureInfo.InvariantCulture, $"{Version()}|{synonyms.Fingerprint}|{System.Text.Json.JsonSerializer.Serialize(request)}");
         var page = CacheAnswers ? _searches.GetOrAdd(key, () => Compute(request), p => !p.Partial) : Compute(request);
         return page with { TookMs = Math.Round(clock.Elapsed.TotalMilliseconds, 2) };
     }

@@ -24,7 +24,7 @@ public sealed class ReaderPageTests(BrowserFixture browser, ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task Typing_a_query_shows_highlighted_results_quickly()
+    public async Task Typing_a_query_shows_highlighted_results_and_measures_keystroke_to_paint()
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(Base + "/");
@@ -46,7 +46,8 @@ public sealed class ReaderPageTests(BrowserFixture browser, ITestOutputHelper ou
         var ms = await page.EvaluateAsync<double>("() => performance.measure('keystroke-to-paint', 'search-submitted', 'results-painted').duration");
         output.WriteLine($"last keystroke (Enter) to painted results: {ms:F0} ms");
         File.AppendAllText(Path.Combine(BrowserFixture.Artefacts, "measurements.txt"), string.Create(CultureInfo.InvariantCulture, $"keystroke-to-paint-ms {ms:F1}\n"));
-        Assert.InRange(ms, 0, 5_000);
+        // Speed is the benchmarks' business: here the measure only has to exist, submit before paint.
+        Assert.True(ms > 0, "results were painted after the search was submitted");
         Assert.Empty(browser.Dialogs);
     }
 

@@ -160,6 +160,39 @@ public sealed class TypoAndSynonymTests
     }
 
     [Fact]
+    public void Synonym_file_rewritten_unchanged_keeps_cached_answers_and_a_changed_one_does_not()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "ifr-synonyms-" + Guid.NewGuid().ToString("N") + ".txt");
+        File.WriteAllText(file, "VE, véhicule électrique\n");
+        try
+        {
+            using var index = new TestIndex(
+                [TestIndex.Article("ve", "Le VE en ville", "Le VE progresse."), TestIndex.Article("drone", "Le drone livreur", "Un quadricoptère.")],
+                new SynonymFile(file, TimeSpan.Zero));
+            Assert.Equal(["ve"], index.Ids("véhicule électrique"));
+
+            // The same list saved again (an editor's save with no change): the answer is the cached one.
+            File.WriteAllText(file, "VE, véhicule électrique\n");
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
+            var before = index.Index.CacheStats;
+            Assert.Equal(["ve"], index.Ids("véhicule électrique"));
+            Assert.Equal(before.Hits + 1, index.Index.CacheStats.Hits);
+
+            // Another list: answered afresh, with the new groups.
+            File.WriteAllText(file, "VE, véhicule électrique\ndrone, quadricoptère livreur\n");
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(10));
+            var misses = index.Index.CacheStats.Misses;
+            Assert.Equal(["drone"], index.Ids("quadricoptère livreur"));
+            Assert.Equal(["ve"], index.Ids("véhicule électrique"));
+            Assert.Equal(misses + 2, index.Index.CacheStats.Misses);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Acronyms_that_are_French_stop_words_match_only_in_capitals()
     {
         var synonyms = Synonyms.Parse(["CE, Commission européenne", "# comment", "lonely"]);

@@ -102,6 +102,19 @@ public class IndexBuilderTests
     }
 
     [Fact]
+    public async Task Publishing_FlushesTheIndexFolder_SoTheRenamedPointerSurvivesAPowerLoss()
+    {
+        using var index = new TestIndex([Article("old", "Ancien", "ancien texte")]);
+        var corpus = Path.Combine(index.Root, "next.jsonl");
+        WriteCorpus(corpus, [Article("new", "Nouveau", "texte")]);
+
+        var report = await IndexBuilder.BuildAsync(index.Folder, [corpus]);
+
+        Assert.Equal(report.Generation, index.Folder.CurrentGeneration);
+        Assert.Contains(Path.GetFullPath(index.Folder.Root), DurableFile.SyncedFolders);
+    }
+
+    [Fact]
     public async Task Build_WhileAnotherHoldsTheLock_ReportsBusy()
     {
         using var index = new TestIndex([Article("old", "Ancien", "ancien texte")]);

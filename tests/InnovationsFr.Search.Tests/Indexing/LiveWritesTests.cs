@@ -8,6 +8,9 @@ public sealed class LiveWritesTests : IDisposable
     private readonly string _root = Path.Combine(Path.GetTempPath(), "ifr-live-tests", Guid.NewGuid().ToString("N"));
     private readonly List<SearchIndex> _opened = [];
 
+    /// <summary>How long a test waits for what must happen: speed is the benchmarks' business, and a loaded 2-core CI machine may stall any process for seconds.</summary>
+    private static readonly TimeSpan Generously = TimeSpan.FromSeconds(60);
+
     private static readonly Article[] Corpus =
     [
         TestIndex.Article("a1", "Les batteries solides arrivent", "Les batteries solides promettent une autonomie doublée.", tags: ["Batteries"]),
@@ -40,18 +43,16 @@ public sealed class LiveWritesTests : IDisposable
     public async Task Apply_IsVisibleAfterTheBackgroundRefresh_NotBefore_AndCountsTags()
     {
         var index = OpenWritable(BuildFolder("visible", Corpus));
-        // A first write, not timed: the first refresh of a process compiles its code, and the other
-        // test classes starting beside this one share the 2 cores.
-        Assert.True(await index.WaitVisibleAsync(index.Apply([IndexChange.Upsert(Corpus[2])]), TimeSpan.FromSeconds(10)));
+        Assert.True(await index.WaitVisibleAsync(index.Apply([IndexChange.Upsert(Corpus[2])]), Generously));
 
         var sequence = index.Apply([IndexChange.Upsert(TestIndex.Article("n1", "Un supercalculateur exaflopique", "Calcul intensif.", tags: ["Batteries"]))]);
 
-        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(1)));
+        Assert.True(await index.WaitVisibleAsync(sequence, Generously));
         Assert.Equal(["n1"], Ids(index, "exaflopique"));
         Assert.Equal(2, index.TagCloud(new TagCloudRequest()).Tags.Single(t => t.Slug == "batteries").Count);
 
         sequence = index.Apply([IndexChange.Delete("a1")]);
-        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(1)));
+        Assert.True(await index.WaitVisibleAsync(sequence, Generously));
         Assert.Empty(Ids(index, "solides autonomie"));
         Assert.Null(index.GetArticle("a1"));
         Assert.Equal(1, index.TagCloud(new TagCloudRequest()).Tags.Single(t => t.Slug == "batteries").Count);
@@ -85,15 +86,17 @@ public sealed class LiveWritesTests : IDisposable
             }
         }
 
-        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(5)));
+        Assert.True(await index.WaitVisibleAsync(sequence, Generously));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (index.Compacting && clock.Elapsed < TimeSpan.FromSeconds(10))
+        while (index.Compacting && clock.Elapsed < Generously)
         {
             await Task.Delay(20);
         }
 
         var lines = File.ReadAllLines(Path.Combine(folder.Root, "journal.jsonl"));
         Assert.InRange(lines.Length, 6, 299);
+        // The compacted journal was renamed into place, and the folder flushed for the rename to last.
+        Assert.Contains(Path.GetFullPath(folder.Root), DurableFile.SyncedFolders);
         Assert.Equal(sequence, index.Sequences.Acknowledged);
 
         // What a crash would leave, reopened: the last version of each article, the withdrawn one gone.
@@ -137,9 +140,9 @@ public sealed class LiveWritesTests : IDisposable
             sequence = index.Apply([IndexChange.Upsert(TestIndex.Article($"new{n}", $"Article corrigé {n}", $"Texte corrigé {n}."))]);
         }
 
-        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(5)));
+        Assert.True(await index.WaitVisibleAsync(sequence, Generously));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((index.Compacting || File.ReadAllLines(journal).Length >= 160) && clock.Elapsed < TimeSpan.FromSeconds(10))
+        while ((index.Compacting || File.ReadAllLines(journal).Length >= 160) && clock.Elapsed < Generously)
         {
             await Task.Delay(20);
         }
@@ -187,7 +190,7 @@ public sealed class LiveWritesTests : IDisposable
         var sequence = reopened.Apply([IndexChange.Upsert(TestIndex.Article("n5", "Les éoliennes flottantes", "En mer."))]);
 
         Assert.Equal(2, sequence);
-        Assert.True(await reopened.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(1)));
+        Assert.True(await reopened.WaitVisibleAsync(sequence, Generously));
         Assert.Equal(["n3"], Ids(reopened, "géothermie"));
         Assert.Equal(["n5"], Ids(reopened, "éoliennes"));
         Assert.All(File.ReadAllLines(Path.Combine(copy, "journal.jsonl")), line => Assert.EndsWith("}", line));
@@ -210,13 +213,13 @@ public sealed class LiveWritesTests : IDisposable
         Assert.Equal(BuildOutcome.Published, report.Outcome);
         Assert.Equal(2, report.JournalChanges);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (live.OpenGenerationPath == before && clock.Elapsed < TimeSpan.FromSeconds(5))
+        while (live.OpenGenerationPath == before && clock.Elapsed < Generously)
         {
             await Task.Delay(50);
         }
 
         Assert.NotEqual(before, live.OpenGenerationPath);
-        Assert.True(await live.WaitVisibleAsync(during, TimeSpan.FromSeconds(2)));
+        Assert.True(await live.WaitVisibleAsync(during, Generously));
         Assert.Equal(["a4"], Ids(live, "lithium"));
         Assert.Equal(["n6"], Ids(live, "cobalt"));
         Assert.Equal(["n7"], Ids(live, "graphène"));
@@ -237,7 +240,7 @@ public sealed class LiveWritesTests : IDisposable
         while (live.Rebuild.State == RebuildState.Running)
         {
             Assert.NotEmpty(Ids(live, "batteries"));
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
+            Assert.True(clock.Elapsed < Generously);
             await Task.Delay(5);
         }
 
@@ -251,7 +254,7 @@ public sealed class LiveWritesTests : IDisposable
     {
         var index = OpenWritable(BuildFolder("reopen", Corpus));
         var sequence = index.Apply([IndexChange.Upsert(TestIndex.Article("r1", "Le recyclage des panneaux solaires", "Silicium."))]);
-        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(1)));
+        Assert.True(await index.WaitVisibleAsync(sequence, Generously));
         using var stop = new CancellationTokenSource();
         var failures = 0;
         var reader = Task.Run(() =>
@@ -272,7 +275,7 @@ public sealed class LiveWritesTests : IDisposable
         }
 
         sequence = index.Apply([IndexChange.Upsert(TestIndex.Article("r2", "Le recyclage du lithium", "Hydrométallurgie.")), IndexChange.Delete("a2")]);
-        Assert.True(await index.WaitVisibleAsync(sequence, TimeSpan.FromSeconds(1)));
+        Assert.True(await index.WaitVisibleAsync(sequence, Generously));
         await stop.CancelAsync();
         await reader;
 

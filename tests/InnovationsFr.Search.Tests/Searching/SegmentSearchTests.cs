@@ -130,7 +130,7 @@ public sealed class SegmentSearchTests : IDisposable
             Body = a.Body + " Mise à jour : robot.",
         })));
         changes.AddRange(Corpus(12, seed: 11, idPrefix: "n").Select(IndexChange.Upsert));
-        Assert.True(await index.WaitVisibleAsync(index.Apply(changes), TimeSpan.FromSeconds(5)));
+        Assert.True(await index.WaitVisibleAsync(index.Apply(changes), TimeSpan.FromSeconds(60)));
 
         var before = index.Segments.Counts;
         foreach (var request in Requests)
@@ -162,7 +162,7 @@ public sealed class SegmentSearchTests : IDisposable
             Body = "Mise à jour : robot et réseau. " + a.Body,
         })));
         changes.AddRange(Corpus(12, seed: 12, idPrefix: "n").Select(IndexChange.Upsert));
-        Assert.True(await index.WaitVisibleAsync(index.Apply(changes), TimeSpan.FromSeconds(5)));
+        Assert.True(await index.WaitVisibleAsync(index.Apply(changes), TimeSpan.FromSeconds(60)));
 
         var before = index.ShownHitStats;
         foreach (var request in Requests.Append(new SearchRequest { Query = "robot", Size = 50 }))
@@ -199,7 +199,7 @@ public sealed class SegmentSearchTests : IDisposable
 
         // The kept tally holds the 2 + 64 newest; delete 80 of the newest.
         var newest = articles.OrderByDescending(a => a.PublishedAt).Take(80).Select(a => IndexChange.Delete(a.Id)).ToList();
-        Assert.True(await index.WaitVisibleAsync(index.Apply(newest), TimeSpan.FromSeconds(5)));
+        Assert.True(await index.WaitVisibleAsync(index.Apply(newest), TimeSpan.FromSeconds(60)));
 
         var before = index.Segments.Counts;
         var page = index.Search(newestFirst);
@@ -219,11 +219,11 @@ public sealed class SegmentSearchTests : IDisposable
 
         // Two articles more (1.3 %): same epoch, the same article scores the same.
         var more = Corpus(7, seed: 13, idPrefix: "m").Select(a => a with { Body = a.Body + " réseau réseau" }).ToList();
-        Assert.True(await index.WaitVisibleAsync(index.Apply([.. more.Take(2).Select(IndexChange.Upsert)]), TimeSpan.FromSeconds(5)));
+        Assert.True(await index.WaitVisibleAsync(index.Apply([.. more.Take(2).Select(IndexChange.Upsert)]), TimeSpan.FromSeconds(60)));
         Assert.Equal(first.Score, index.Search(request).Hits.Single(h => h.Id == first.Id).Score);
 
         // Five more (4.7 % in all): a new epoch reads the statistics again, and "réseau" is commoner now.
-        Assert.True(await index.WaitVisibleAsync(index.Apply([.. more.Skip(2).Select(IndexChange.Upsert)]), TimeSpan.FromSeconds(5)));
+        Assert.True(await index.WaitVisibleAsync(index.Apply([.. more.Skip(2).Select(IndexChange.Upsert)]), TimeSpan.FromSeconds(60)));
         var now = index.Search(request with { Size = 50 }).Hits.Single(h => h.Id == first.Id);
         Assert.True(now.Score < first.Score, $"{now.Score} after the new epoch, {first.Score} before");
     }
