@@ -32,7 +32,6 @@ builder.Services.AddSingleton(sp =>
         // generations that a rebuild (its own or the indexer's) publishes.
         AcceptsWrites = true,
         RefreshEvery = TimeSpan.FromMilliseconds(Math.Clamp(settings.RefreshMs, 20, 1000)),
-        ReopenEvery = settings.ReopenMinutes > 0 ? TimeSpan.FromMinutes(settings.ReopenMinutes) : null,
     };
 });
 

@@ -26,9 +26,6 @@ public sealed class SearchSettings
     /// <summary>How often admin writes are made visible to searches, in milliseconds (when there are any).</summary>
     public double RefreshMs { get; set; } = 500;
 
-    /// <summary>How often the served generation is reopened, in minutes (0: never); see SearchIndex.ReopenEvery.</summary>
-    public double ReopenMinutes { get; set; } = 60;
-
     /// <summary>Build the index from the corpus at start-up when none exists.</summary>
     public bool BuildIfMissing { get; set; } = true;
 

@@ -33,8 +33,13 @@ public static class FrenchAnalysis
     /// <summary>The tokens of the exact (unstemmed, accent-keeping) chain.</summary>
     public static IReadOnlyList<string> ExactTokens(string text) => Analyze(Exact, text);
 
+    /// <summary>When set (tests), every analysis on this thread is noted: which chain, which text.</summary>
+    [ThreadStatic]
+    internal static List<(bool Stemmed, string Text)>? Trace;
+
     internal static List<string> Analyze(Analyzer analyzer, string text, string field = "text")
     {
+        Trace?.Add((analyzer == Stemmed, text));
         var tokens = new List<string>();
         using var stream = analyzer.GetTokenStream(field, text);
         var term = stream.AddAttribute<ICharTermAttribute>();
@@ -51,6 +56,7 @@ public static class FrenchAnalysis
     /// <summary>Tokens with their positions (stop words leave gaps), for phrases.</summary>
     internal static List<(string Term, int Position)> AnalyzeWithPositions(Analyzer analyzer, string text)
     {
+        Trace?.Add((analyzer == Stemmed, text));
         var tokens = new List<(string, int)>();
         using var stream = analyzer.GetTokenStream("text", text);
         var term = stream.AddAttribute<ICharTermAttribute>();

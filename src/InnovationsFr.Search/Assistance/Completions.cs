@@ -147,11 +147,10 @@ internal static class Completions
         }
 
         var newest = new Sort(new SortField(ArticleDocument.Published, SortFieldType.INT64, reverse: true));
-        var fields = new HashSet<string> { ArticleDocument.Title, ArticleDocument.Slug, ArticleDocument.Id };
         foreach (var hit in searcher.Search(query, null, Math.Min(limit, 3), newest).ScoreDocs)
         {
-            var doc = searcher.Doc(hit.Doc, fields);
-            yield return new Completion(doc.Get(ArticleDocument.Title), CompletionKind.Title, null, doc.Get(ArticleDocument.Slug), doc.Get(ArticleDocument.Id));
+            var stored = ArticleDocument.Load(searcher, hit.Doc, ArticleDocument.LinkFields);
+            yield return new Completion(stored.Title, CompletionKind.Title, null, stored.Slug, stored.Id);
         }
     }
 }

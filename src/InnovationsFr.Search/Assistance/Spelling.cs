@@ -21,8 +21,8 @@ internal static class Spelling
         foreach (var part in query.Parts)
         {
             var text = part.IsPhrase
-                ? string.Join(' ', part.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => Word(w, reader, vocabulary, synonyms, ref changed)))
-                : Word(part.Text, reader, vocabulary, synonyms, ref changed);
+                ? string.Join(' ', part.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => Word(w, null, reader, vocabulary, synonyms, ref changed)))
+                : Word(part.Text, part, reader, vocabulary, synonyms, ref changed);
             parts.Add((part.Excluded ? "-" : "") + (part.IsPhrase ? $"\"{text}\"" : text));
         }
 
@@ -33,7 +33,7 @@ internal static class Spelling
     public static bool SameStems(UserQuery a, UserQuery b) =>
         a.Parts.Count == b.Parts.Count && a.Parts.Zip(b.Parts).All(p =>
             p.First.Excluded == p.Second.Excluded && p.First.IsPhrase == p.Second.IsPhrase &&
-            FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.First.Text).SequenceEqual(FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.Second.Text)));
+            p.First.Stems.SequenceEqual(p.Second.Stems));
 
     /// <summary>
     /// Whether every part that changed is a wanted word whose stems no article holds: with OR-ed
@@ -42,20 +42,24 @@ internal static class Spelling
     public static bool OnlyUnknownWordsReplaced(UserQuery original, UserQuery corrected, IndexReader reader) =>
         original.Parts.Count == corrected.Parts.Count && original.Parts.Zip(corrected.Parts).All(p =>
         {
-            var before = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.First.Text);
-            var after = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.Second.Text);
+            var before = p.First.Stems;
+            var after = p.Second.Stems;
             return before.SequenceEqual(after)
                 || (!p.First.Excluded && !p.First.IsPhrase && before.All(stem => Typos.DocFreq(reader, stem, 1) == 0));
         });
 
-    private static string Word(string typed, IndexReader reader, Vocabulary vocabulary, Synonyms synonyms, ref bool changed)
+    /// <summary>The site's spelling of a typed word; <paramref name="part"/> is the query part it is, when it is a whole one (its analysis is reused).</summary>
+    private static string Word(string typed, QueryPart? part, IndexReader reader, Vocabulary vocabulary, Synonyms synonyms, ref bool changed)
     {
         // An elided article stays as typed: "l'inteligence" → "l'intelligence".
         var apostrophe = typed.IndexOfAny(['\'', '’']);
         var prefix = apostrophe > 0 && apostrophe <= 6 && apostrophe < typed.Length - 1 ? typed[..(apostrophe + 1)] : "";
         var word = typed[prefix.Length..];
         var lower = word.ToLowerInvariant();
-        if (lower.Length < 2 || lower.Any(char.IsDigit) || !lower.Any(char.IsLetter) || (synonyms.Contains(word) && (lower.Length <= 3 || word.Count(char.IsUpper) >= 2)))
+        // The analysis lower-cases and strips the elided article: a whole part's stems are the word's.
+        var stems = part?.Stems ?? FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, lower);
+        var isSynonym = synonyms.Contains(stems, word);
+        if (lower.Length < 2 || lower.Any(char.IsDigit) || !lower.Any(char.IsLetter) || (isSynonym && (lower.Length <= 3 || word.Count(char.IsUpper) >= 2)))
         {
             return typed;
         }
@@ -74,7 +78,7 @@ internal static class Spelling
             return prefix + usual;
         }
 
-        var corrected = Best(lower, reader, vocabulary);
+        var corrected = Best(lower, stems, reader, vocabulary);
         if (corrected == null || corrected == lower)
         {
             return typed;
@@ -85,7 +89,7 @@ internal static class Spelling
     }
 
     /// <summary>The site's spelling closest to a word: the same letters with accents, else the same stem, else a stem within the allowed edits; the most used on a tie.</summary>
-    private static string? Best(string lower, IndexReader reader, Vocabulary vocabulary)
+    private static string? Best(string lower, List<string> stems, IndexReader reader, Vocabulary vocabulary)
     {
         if (vocabulary.WithAccents(lower) is { } accented)
         {
@@ -94,7 +98,6 @@ internal static class Spelling
 
         var edits = Typos.EditsFor(lower);
         var folded = Vocabulary.Fold(lower);
-        var stems = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, lower);
         if (stems.Count != 1)
         {
             return null;

@@ -20,9 +20,13 @@ public sealed class Synonyms
             System.Text.Encoding.UTF8.GetBytes(string.Join('\n', groups.Select(g => string.Join('\t', g))))))[..16];
         for (var g = 0; g < groups.Count; g++)
         {
-            foreach (var variant in groups[g])
+            var variants = groups[g].Select(v => new QueryPart(v, isPhrase: false, excluded: false)).ToArray();
+            _variants.Add(variants);
+            foreach (var part in variants)
             {
-                var key = Key(variant);
+                var variant = part.Text;
+                _ = part.Exact; // analysed now: the list is shared by every request's threads
+                var key = part.SynonymKey;
                 if (key.Length > 0)
                 {
                     _groupByKey.TryAdd(key, g);
@@ -69,17 +73,27 @@ public sealed class Synonyms
     /// word ("AI", "CE"), the letters exactly as written, so that "AI" matches but the French "ai"
     /// or "ce" does not.
     /// </summary>
-    internal static string Key(string text)
-    {
-        var stems = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, text);
-        return stems.Count > 0 ? string.Join(' ', stems) : "=" + text.Trim();
-    }
+    internal static string Key(string text) => KeyOf(FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, text), text);
+
+    /// <summary>The match key from stems already computed.</summary>
+    internal static string KeyOf(IReadOnlyList<string> stems, string text) => stems.Count > 0 ? string.Join(' ', stems) : "=" + text.Trim();
+
+    /// <summary>A group's variants as query parts, analysed when the list was loaded.</summary>
+    internal IReadOnlyList<QueryPart> Variants(int group) => _variants[group];
+
+    private readonly List<QueryPart[]> _variants = [];
 
     /// <summary>The group a key belongs to, or -1.</summary>
     internal int GroupOf(string key) => _groupByKey.TryGetValue(key, out var g) ? g : -1;
 
     /// <summary>Whether a word is one of the variants (then it is never fuzzed: acronyms are short and exact).</summary>
     internal bool Contains(string word) => _groupByKey.ContainsKey(Key(word));
+
+    /// <summary>Whether a query part is one of the variants.</summary>
+    internal bool Contains(QueryPart part) => _groupByKey.ContainsKey(part.SynonymKey);
+
+    /// <summary>Whether a word whose stems are known is one of the variants.</summary>
+    internal bool Contains(IReadOnlyList<string> stems, string word) => _groupByKey.ContainsKey(KeyOf(stems, word));
 }
 
 /// <summary>

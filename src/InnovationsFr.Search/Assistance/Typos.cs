@@ -65,13 +65,13 @@ internal static class Typos
         for (var i = 0; i < query.Parts.Count && fuzzy.Count < MaxFuzzyWords; i++)
         {
             var part = query.Parts[i];
-            if (part.Excluded || part.IsPhrase || part.Text.Any(char.IsDigit) || synonyms.Contains(part.Text))
+            if (part.Excluded || part.IsPhrase || part.Text.Any(char.IsDigit) || synonyms.Contains(part))
             {
                 continue;
             }
 
             var edits = EditsFor(part.Text);
-            var stems = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, part.Text);
+            var stems = part.Stems;
             if (edits == 0 || stems.Count != 1)
             {
                 continue;

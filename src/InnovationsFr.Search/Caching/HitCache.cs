@@ -28,13 +28,13 @@ internal sealed class HitCache
     public static string TermsKey(HashSet<string> terms) => string.Join('\u001f', terms.Order(StringComparer.Ordinal));
 
     /// <summary>The shown part of the document <paramref name="doc"/> (searcher-wide number) with <paramref name="terms"/> highlighted.</summary>
-    public ShownArticle Get(IndexSearcher searcher, int doc, HashSet<string> terms, string termsKey, ISet<string> fields)
+    public ShownArticle Get(IndexSearcher searcher, int doc, HashSet<string> terms, string termsKey)
     {
         var leaves = searcher.IndexReader.Leaves;
         var leaf = leaves[ReaderUtil.SubIndex(doc, leaves)];
         var core = _coreIds.GetValue(leaf.Reader.CoreCacheKey, _ => Interlocked.Increment(ref _nextCoreId).ToString(CultureInfo.InvariantCulture));
         var key = string.Create(CultureInfo.InvariantCulture, $"{core}:{doc - leaf.DocBase}:{termsKey}");
-        return _shown.GetOrAdd(key, () => ShownArticle.From(searcher.Doc(doc, fields), terms));
+        return _shown.GetOrAdd(key, () => ShownArticle.From(ArticleDocument.Load(searcher, doc, ArticleDocument.ShownFields), terms));
     }
 }
 
@@ -44,20 +44,17 @@ internal sealed class HitCache
 /// </summary>
 internal sealed record ShownArticle(ArticleHit Hit, string[] TagLabels)
 {
-    public static ShownArticle From(Lucene.Net.Documents.Document doc, HashSet<string> terms)
-    {
-        var title = doc.Get(ArticleDocument.Title);
-        var hit = new ArticleHit(
-            doc.Get(ArticleDocument.Id),
-            doc.Get(ArticleDocument.Slug),
-            doc.Get(ArticleDocument.Url),
-            title,
-            Snippets.Title(terms, title),
-            Snippets.Body(terms, doc.Get(ArticleDocument.Summary), doc.Get(ArticleDocument.Body) ?? ""),
-            DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), CultureInfo.InvariantCulture),
-            doc.Get(ArticleDocument.RubricPath),
+    public static ShownArticle From(StoredArticle stored, HashSet<string> terms) => new(
+        new ArticleHit(
+            stored.Id,
+            stored.Slug,
+            stored.Url,
+            stored.Title,
+            Snippets.Title(terms, stored.Title),
+            Snippets.Body(terms, stored.Summary, stored.Body),
+            stored.PublishedAt,
+            stored.Rubric,
             [],
-            0);
-        return new ShownArticle(hit, doc.GetValues(ArticleDocument.TagLabel));
-    }
+            0),
+        stored.TagLabels);
 }

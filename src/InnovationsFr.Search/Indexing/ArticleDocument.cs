@@ -202,7 +202,51 @@ internal static class ArticleDocument
         }
     }
 
-    public static Article ToArticle(Document doc) => new()
+    /// <summary>The stored fields a hit, a related article or a title completion shows (not the HTML source, author or update date).</summary>
+    public static readonly ISet<string> ShownFields = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Id, Slug, Url, Title, Summary, Body, PublishedIso, RubricPath, TagLabel,
+    };
+
+    /// <summary>The stored fields of a title completion.</summary>
+    public static readonly ISet<string> LinkFields = new HashSet<string>(StringComparer.Ordinal) { Id, Slug, Title };
+
+    /// <summary>
+    /// Reads the stored fields of document <paramref name="doc"/> (searcher-wide number): the one
+    /// place that maps stored fields back to what is shown. <paramref name="fields"/> limits what is
+    /// loaded (<see cref="ShownFields"/>, <see cref="LinkFields"/>); fields not loaded are empty.
+    /// </summary>
+    public static StoredArticle Load(Lucene.Net.Search.IndexSearcher searcher, int doc, ISet<string> fields)
+    {
+        var stored = searcher.Doc(doc, fields);
+        return new StoredArticle(
+            stored.Get(Id),
+            stored.Get(Slug),
+            stored.Get(Url) ?? "",
+            stored.Get(Title) ?? "",
+            stored.Get(Summary),
+            stored.Get(Body) ?? "",
+            stored.Get(PublishedIso) is { } published ? DateTimeOffset.Parse(published, CultureInfo.InvariantCulture) : default,
+            stored.Get(RubricPath),
+            stored.GetValues(TagLabel));
+    }
+
+    /// <summary>The article with this id, or null.</summary>
+    public static Article? FindById(Lucene.Net.Search.IndexSearcher searcher, string id)
+    {
+        var top = searcher.Search(new Lucene.Net.Search.TermQuery(new Term(Id, id)), 1);
+        return top.TotalHits == 0 ? null : ToArticle(searcher.Doc(top.ScoreDocs[0].Doc));
+    }
+
+    /// <summary>The newest article with this slug, or null.</summary>
+    public static Article? FindBySlug(Lucene.Net.Search.IndexSearcher searcher, string slug)
+    {
+        var newest = new Lucene.Net.Search.Sort(new Lucene.Net.Search.SortField(Published, Lucene.Net.Search.SortFieldType.INT64, reverse: true));
+        var top = searcher.Search(new Lucene.Net.Search.TermQuery(new Term(Slug, slug)), null, 1, newest);
+        return top.TotalHits == 0 ? null : ToArticle(searcher.Doc(top.ScoreDocs[0].Doc));
+    }
+
+    private static Article ToArticle(Document doc) => new()
     {
         Id = doc.Get(Id),
         Slug = doc.Get(Slug),
@@ -248,3 +292,15 @@ internal static class ArticleDocument
     private static string[] SplitRubric(string rubric) =>
         rubric.Split(['>', '›', '»'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }
+
+/// <summary>What an article's stored fields hold for display (the body as plain text).</summary>
+internal sealed record StoredArticle(
+    string Id,
+    string Slug,
+    string Url,
+    string Title,
+    string? Summary,
+    string Body,
+    DateTimeOffset PublishedAt,
+    string? Rubric,
+    string[] TagLabels);

@@ -2,16 +2,6 @@ using System.Text.Json;
 
 namespace InnovationsFr.Search;
 
-/// <summary>An article to publish or replace (<see cref="Article"/> set), or to withdraw (null).</summary>
-public sealed record IndexChange(string Id, Article? Article)
-{
-    public bool IsDelete => Article == null;
-
-    public static IndexChange Upsert(Article article) => new(article.Id, article);
-
-    public static IndexChange Delete(string id) => new(id, null);
-}
-
 /// <summary>A journal record: a change with its sequence number.</summary>
 internal sealed record JournalEntry(long Sequence, IndexChange Change);
 

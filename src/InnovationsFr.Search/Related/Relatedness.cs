@@ -26,8 +26,6 @@ internal static class Relatedness
     /// <summary>Text part from which a candidate is compared word by word with the source (a near-duplicate scores about 1).</summary>
     private const double NearDuplicateText = 0.6;
 
-    private static readonly HashSet<string> SourceFields = [ArticleDocument.Id, ArticleDocument.Slug, ArticleDocument.Url, ArticleDocument.Title, ArticleDocument.Summary, ArticleDocument.Body, ArticleDocument.TagLabel, ArticleDocument.PublishedIso, ArticleDocument.RubricPath];
-
     public static Draft? Source(IndexSearcher searcher, string id, out int docId)
     {
         docId = -1;
@@ -38,13 +36,8 @@ internal static class Relatedness
         }
 
         docId = top.ScoreDocs[0].Doc;
-        var doc = searcher.Doc(docId, SourceFields);
-        return new Draft(
-            doc.Get(ArticleDocument.Title),
-            string.Join('\n', doc.Get(ArticleDocument.Summary) ?? "", doc.Get(ArticleDocument.Body) ?? ""),
-            doc.GetValues(ArticleDocument.TagLabel),
-            doc.Get(ArticleDocument.RubricPath),
-            DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), System.Globalization.CultureInfo.InvariantCulture));
+        var stored = ArticleDocument.Load(searcher, docId, ArticleDocument.ShownFields);
+        return new Draft(stored.Title, string.Join('\n', stored.Summary ?? "", stored.Body), stored.TagLabels, stored.Rubric, stored.PublishedAt);
     }
 
     /// <summary>Related articles for a source; <paramref name="sourceDoc"/> is its document (-1 for a draft), never returned.</summary>
@@ -167,23 +160,23 @@ internal static class Relatedness
                 break;
             }
 
-            var doc = searcher.Doc(candidate.Doc, SourceFields);
-            var title = doc.Get(ArticleDocument.Title);
+            var stored = ArticleDocument.Load(searcher, candidate.Doc, ArticleDocument.ShownFields);
+            var title = stored.Title;
             // Nearly the same words means nearly the best text score: only those are compared word by word.
             if ((sourceTitle.Length > 0 && Slug.From(title) == sourceTitle)
-                || (candidate.Text >= NearDuplicateText && Jaccard(sourceStems, Words(title + "\n" + (doc.Get(ArticleDocument.Summary) ?? "") + "\n" + (doc.Get(ArticleDocument.Body) ?? "")).Counts.Keys.ToHashSet(StringComparer.Ordinal)) >= 0.9))
+                || (candidate.Text >= NearDuplicateText && Jaccard(sourceStems, Words(title + "\n" + (stored.Summary ?? "") + "\n" + stored.Body).Counts.Keys.ToHashSet(StringComparer.Ordinal)) >= 0.9))
             {
                 continue; // a near-duplicate of the source, not further reading
             }
 
             var keys = candidate.Keys.Distinct(StringComparer.Ordinal).ToList();
             results.Add(new RelatedArticle(
-                doc.Get(ArticleDocument.Id),
-                doc.Get(ArticleDocument.Slug),
-                doc.Get(ArticleDocument.Url),
+                stored.Id,
+                stored.Slug,
+                stored.Url,
                 title,
-                DateTimeOffset.Parse(doc.Get(ArticleDocument.PublishedIso), System.Globalization.CultureInfo.InvariantCulture),
-                doc.Get(ArticleDocument.RubricPath),
+                stored.PublishedAt,
+                stored.Rubric,
                 keys.Select(k => facts.Labels.GetValueOrDefault(k, k)).ToList(),
                 Math.Round(candidate.Score, 4),
                 new RelatedWhy(

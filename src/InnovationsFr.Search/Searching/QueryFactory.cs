@@ -44,14 +44,14 @@ internal static class QueryFactory
         var terms = new HashSet<string>(StringComparer.Ordinal);
         foreach (var part in query.Parts.Where(p => !p.Excluded))
         {
-            terms.UnionWith(FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, part.Text));
+            terms.UnionWith(part.Stems);
         }
 
         foreach (var (_, _, group) in SynonymSpans(query, synonyms ?? Synonyms.None))
         {
-            foreach (var variant in (synonyms ?? Synonyms.None).Groups[group])
+            foreach (var variant in (synonyms ?? Synonyms.None).Variants(group))
             {
-                terms.UnionWith(FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, variant));
+                terms.UnionWith(variant.Stems);
             }
         }
 
@@ -80,7 +80,7 @@ internal static class QueryFactory
                 continue;
             }
 
-            var partQuery = PartQuery(part.Text, part.Excluded ? 0 : fuzzy?.GetValueOrDefault(i) ?? 0);
+            var partQuery = PartQuery(part, part.Excluded ? 0 : fuzzy?.GetValueOrDefault(i) ?? 0);
             if (partQuery != null)
             {
                 (part.Excluded ? excluded : wanted).Add(partQuery);
@@ -101,8 +101,7 @@ internal static class QueryFactory
         }
 
         // Proximity: words typed together ("etats unis") score more where they stand together.
-        var words = query.Parts.Where(p => !p.Excluded && !p.IsPhrase).Select(p => p.Text).ToList();
-        if (words.Count >= 2 && ProximityQuery(string.Join(' ', words)) is { } proximity)
+        if (query.Parts.Count(p => !p.Excluded && !p.IsPhrase) >= 2 && ProximityQuery(query.LooseWords) is { } proximity)
         {
             top.Add(proximity, Occur.SHOULD);
         }
@@ -132,7 +131,7 @@ internal static class QueryFactory
         }
 
         var parts = query.Parts;
-        var stems = parts.Select(p => p.Excluded ? [] : FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, p.Text)).ToList();
+        var stems = parts.Select(p => p.Excluded ? [] : p.Stems).ToList();
         for (var i = 0; i < parts.Count;)
         {
             var found = false;
@@ -145,7 +144,7 @@ internal static class QueryFactory
                 }
 
                 var key = span.Count == 1
-                    ? Synonyms.Key(span[0].Text)
+                    ? span[0].SynonymKey
                     : string.Join(' ', stems.Skip(i).Take(end - i).SelectMany(s => s));
                 var group = key.Length == 0 ? -1 : synonyms.GroupOf(key);
                 if (group >= 0)
@@ -170,7 +169,7 @@ internal static class QueryFactory
         var typed = query.Parts.Skip(span.Start).Take(span.Length).ToList();
         if (typed.Count == 1)
         {
-            if (PartQuery(typed[0].Text, fuzzy?.GetValueOrDefault(span.Start) ?? 0) is { } single)
+            if (PartQuery(typed[0], fuzzy?.GetValueOrDefault(span.Start) ?? 0) is { } single)
             {
                 unit.Add(single, Occur.SHOULD);
             }
@@ -180,7 +179,7 @@ internal static class QueryFactory
             var words = new BooleanQuery();
             foreach (var part in typed)
             {
-                if (PartQuery(part.Text, 0) is { } q)
+                if (PartQuery(part, 0) is { } q)
                 {
                     words.Add(q, Occur.SHOULD);
                 }
@@ -189,10 +188,11 @@ internal static class QueryFactory
             unit.Add(words, Occur.SHOULD);
         }
 
-        var typedKey = Synonyms.Key(string.Join(' ', typed.Select(p => p.Text)));
-        foreach (var variant in synonyms.Groups[span.Group])
+        // Several loose words are keyed as typed together (a compound may span them).
+        var typedKey = typed.Count == 1 ? typed[0].SynonymKey : query.SpanKey(span.Start, span.Length);
+        foreach (var variant in synonyms.Variants(span.Group))
         {
-            if (Synonyms.Key(variant) != typedKey && PartQuery(variant, 0) is { } alternative)
+            if (variant.SynonymKey != typedKey && PartQuery(variant, 0) is { } alternative)
             {
                 alternative.Boost = SynonymBoost;
                 unit.Add(alternative, Occur.SHOULD);
@@ -208,15 +208,15 @@ internal static class QueryFactory
     /// one-stem word also matches index terms within that many edits (Damerau-Levenshtein, first
     /// letter kept), weighted below the word itself.
     /// </summary>
-    private static BooleanQuery? PartQuery(string text, int fuzzyEdits)
+    private static BooleanQuery? PartQuery(QueryPart part, int fuzzyEdits)
     {
-        var stemmed = FrenchAnalysis.AnalyzeWithPositions(FrenchAnalysis.Stemmed, text);
+        var stemmed = part.Stemmed;
         if (stemmed.Count == 0)
         {
             return null;
         }
 
-        var exact = FrenchAnalysis.AnalyzeWithPositions(FrenchAnalysis.Exact, text);
+        var exact = part.Exact;
         // A part scores once per field: no coord inside, or matching a single field would be penalised.
         var fields = new BooleanQuery(disableCoord: true);
         foreach (var (field, boost) in StemmedFields)
@@ -243,9 +243,8 @@ internal static class QueryFactory
     internal const int FuzzyExpansions = 8;
 
     /// <summary>The reader's loose words as a sloppy phrase on the short fields (on the body it read the positions of every match and tripled slow queries).</summary>
-    private static BooleanQuery? ProximityQuery(string text)
+    private static BooleanQuery? ProximityQuery(List<(string Term, int Position)> tokens)
     {
-        var tokens = FrenchAnalysis.AnalyzeWithPositions(FrenchAnalysis.Stemmed, text);
         if (tokens.Count < 2)
         {
             return null;

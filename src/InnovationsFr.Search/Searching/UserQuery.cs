@@ -3,8 +3,34 @@ using System.Text;
 
 namespace InnovationsFr.Search;
 
-/// <summary>One part of a reader's query: a word or a "quoted phrase", wanted or excluded.</summary>
-internal sealed record QueryPart(string Text, bool IsPhrase, bool Excluded);
+/// <summary>
+/// One part of a reader's query: a word or a "quoted phrase", wanted or excluded, with its analysis
+/// through each chain computed once, on first use: the query, the typo and spelling checks and the
+/// highlighter all read it from here (a query lives for one request, on one thread).
+/// </summary>
+internal sealed class QueryPart(string text, bool isPhrase, bool excluded)
+{
+    private List<(string Term, int Position)>? _stemmed;
+    private List<(string Term, int Position)>? _exact;
+    private List<string>? _stems;
+
+    public string Text { get; } = text;
+
+    public bool IsPhrase { get; } = isPhrase;
+
+    public bool Excluded { get; } = excluded;
+
+    /// <summary>Stems with their positions (stop words leave gaps).</summary>
+    public List<(string Term, int Position)> Stemmed => _stemmed ??= FrenchAnalysis.AnalyzeWithPositions(FrenchAnalysis.Stemmed, Text);
+
+    /// <summary>Exact forms (accents kept, not stemmed) with their positions.</summary>
+    public List<(string Term, int Position)> Exact => _exact ??= FrenchAnalysis.AnalyzeWithPositions(FrenchAnalysis.Exact, Text);
+
+    public List<string> Stems => _stems ??= Stemmed.Select(t => t.Term).ToList();
+
+    /// <summary>Its synonym match key (<see cref="Synonyms.Key(string)"/>), from the stems already computed.</summary>
+    public string SynonymKey => Synonyms.KeyOf(Stems, Text);
+}
 
 /// <summary>
 /// A reader's query, parsed forgivingly in the manner of Elasticsearch's simple_query_string:
@@ -35,6 +61,49 @@ internal sealed class UserQuery
 
     public bool IsEmpty => Parts.Count == 0;
 
+    private List<(string Term, int Position)>? _looseWords;
+    private Dictionary<(int, int), string>? _spanKeys;
+
+    /// <summary>The synonym key of several loose words typed together (a compound may span them), computed once per span.</summary>
+    public string SpanKey(int start, int length)
+    {
+        _spanKeys ??= [];
+        if (!_spanKeys.TryGetValue((start, length), out var key))
+        {
+            key = Synonyms.Key(string.Join(' ', Parts.Skip(start).Take(length).Select(p => p.Text)));
+            _spanKeys[(start, length)] = key;
+        }
+
+        return key;
+    }
+
+    /// <summary>The wanted loose words (not phrases) analysed together, positions across them: the proximity bonus's phrase.</summary>
+    public List<(string Term, int Position)> LooseWords => _looseWords ??= FrenchAnalysis.AnalyzeWithPositions(
+        FrenchAnalysis.Stemmed,
+        string.Join(' ', Parts.Where(p => !p.Excluded && !p.IsPhrase).Select(p => p.Text)));
+
+    /// <summary>
+    /// Parses a query; parts written exactly as one of <paramref name="reuse"/>'s (a corrected
+    /// query keeps most of the reader's words) share its part, and so its analysis.
+    /// </summary>
+    public static UserQuery Parse(string? raw, UserQuery? reuse = null)
+    {
+        var parsed = Parse(raw);
+        if (reuse == null)
+        {
+            return parsed;
+        }
+
+        var known = new Dictionary<(string, bool, bool), QueryPart>();
+        foreach (var part in reuse.Parts)
+        {
+            known.TryAdd((part.Text, part.IsPhrase, part.Excluded), part);
+        }
+
+        var parts = parsed.Parts.Select(p => known.GetValueOrDefault((p.Text, p.IsPhrase, p.Excluded), p)).ToList();
+        return new UserQuery(parts, parsed.Effective, parsed.Truncated);
+    }
+
     public static UserQuery Parse(string? raw)
     {
         var text = Clean(raw ?? "", out var truncated);
@@ -64,7 +133,7 @@ internal sealed class UserQuery
                     var phrase = text[(i + 1)..close].Trim();
                     if (phrase.Length > 0)
                     {
-                        parts.Add(new QueryPart(phrase, IsPhrase: true, excluded));
+                        parts.Add(new QueryPart(phrase, isPhrase: true, excluded));
                     }
 
                     i = close + 1;
@@ -89,7 +158,7 @@ internal sealed class UserQuery
                 continue;
             }
 
-            parts.Add(new QueryPart(word, IsPhrase: false, excluded));
+            parts.Add(new QueryPart(word, isPhrase: false, excluded));
         }
 
         if (i < text.Length && text[i..].Trim().Length > 0)

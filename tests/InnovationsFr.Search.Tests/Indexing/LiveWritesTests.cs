@@ -250,7 +250,7 @@ public sealed class LiveWritesTests : IDisposable
     }
 
     [Fact]
-    public async Task Reopen_KeepsServing_AndWritesGoOnOnTheNewWriter()
+    public async Task OpeningTheServedGenerationAgain_KeepsServing_AndWritesGoOnOnTheNewWriter()
     {
         var index = OpenWritable(BuildFolder("reopen", Corpus));
         var sequence = index.Apply([IndexChange.Upsert(TestIndex.Article("r1", "Le recyclage des panneaux solaires", "Silicium."))]);
@@ -270,7 +270,7 @@ public sealed class LiveWritesTests : IDisposable
 
         for (var i = 0; i < 3; i++)
         {
-            index.Reopen();
+            index.Open();
             await Task.Delay(50);
         }
 
@@ -282,7 +282,7 @@ public sealed class LiveWritesTests : IDisposable
         Assert.Equal(0, failures);
         Assert.Equal(["r1", "r2"], Ids(index, "recyclage").Order());
         Assert.Null(index.GetArticle("a2"));
-        Assert.True(index.Sequences.Committed >= 1); // the reopen committed what was acknowledged before it
+        Assert.True(index.Sequences.Committed >= 1); // opening again committed what was acknowledged before it
     }
 
     [Fact]

@@ -1,0 +1,4 @@
+namespace InnovationsFr.Search;
+
+/// <summary>Numbers about the open index.</summary>
+public sealed record IndexStats(int Articles, string Generation);
