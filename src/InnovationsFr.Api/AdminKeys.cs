@@ -109,6 +109,11 @@ public sealed class AdminKeyFailures(int limit, TimeSpan window) : IDisposable
 /// <summary>Endpoint filter: admin endpoints answer only to the right key.</summary>
 public static class AdminEndpoints
 {
+    /// <summary>The admin keys and the count of wrong ones, from configuration.</summary>
+    public static IServiceCollection AddAdminKeys(this IServiceCollection services) => services
+        .AddSingleton(sp => AdminKeys.From(sp.GetRequiredService<IConfiguration>()))
+        .AddSingleton(sp => AdminKeyFailures.From(sp.GetRequiredService<IConfiguration>()));
+
     public static RouteHandlerBuilder RequireAdmin(this RouteHandlerBuilder endpoint, AdminAccess access) =>
         endpoint
             .AddEndpointFilter(async (context, next) =>

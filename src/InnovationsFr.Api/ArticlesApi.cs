@@ -22,10 +22,6 @@ public static class ArticlesApi
 
     public static Results<Ok<Article>, ProblemHttpResult> GetArticle([Description("The article's id.")] string id, SearchIndex index)
     {
-        if (!index.IsOpen)
-        {
-            return SearchApi.IndexNotReady();
-        }
 
         return index.GetArticle(id) is { } article
             ? TypedResults.Ok(article)
@@ -34,10 +30,6 @@ public static class ArticlesApi
 
     public static Results<Ok<Article>, ProblemHttpResult> GetArticleBySlug([Description("The article's slug.")] string slug, SearchIndex index)
     {
-        if (!index.IsOpen)
-        {
-            return SearchApi.IndexNotReady();
-        }
 
         return index.GetArticleBySlug(slug) is { } article
             ? TypedResults.Ok(article)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using InnovationsFr.Search;
+using OpenTelemetry.Metrics;
 
 namespace InnovationsFr.Api;
 
@@ -94,4 +95,19 @@ public static partial class RequestLog
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "request {Method} {Route} {Status} {DurationMs} ms results={Results} client={ClientIp}")]
     private static partial void LogRequestWithClient(ILogger logger, string method, string route, int status, double durationMs, long? results, string? clientIp);
+}
+
+/// <summary>Registration of the metrics.</summary>
+public static class MetricsServices
+{
+    /// <summary>The engine's metrics with ASP.NET Core's, exported for Prometheus (mapped at /metrics).</summary>
+    public static IServiceCollection AddSearchMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<SearchMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddAspNetCoreInstrumentation()
+            .AddMeter(SearchMetrics.MeterName)
+            .AddPrometheusExporter());
+        return services;
+    }
 }

@@ -17,6 +17,10 @@ internal static class Problems
         _ => StatusCodes.Status500InternalServerError,
     };
 
+    /// <summary>Errors that are answered, not faults: not logged as unhandled (an index still opening, a malformed request).</summary>
+    public static bool IsExpected(ExceptionHandlerSuppressDiagnosticsContext context) =>
+        context.Exception is BadHttpRequestException or IndexUnavailableException;
+
     /// <summary>Says what was wrong for the client's errors; never exposes an exception's details otherwise.</summary>
     public static void Customize(ProblemDetailsContext context)
     {

@@ -1,8 +1,5 @@
-using OpenTelemetry.Metrics;
 using InnovationsFr.Api;
 using InnovationsFr.Api.Index;
-using InnovationsFr.Search;
-using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 // Admin writes block a thread while the journal is flushed to disk (fsync) and while they wait for
@@ -17,43 +14,8 @@ var builder = WebApplication.CreateBuilder(args);
 // No request body beyond 1 MB (the largest, POST /api/related, needs 100 KB of text).
 builder.WebHost.ConfigureKestrel(options => options.Limits.MaxRequestBodySize = 1024 * 1024);
 
-// One SearchIndex for the process: it owns the Lucene directory and searcher manager.
-builder.Services.Configure<SearchSettings>(builder.Configuration.GetSection(SearchSettings.Section));
-builder.Services.AddSingleton(sp =>
-{
-    var settings = sp.GetRequiredService<IOptions<SearchSettings>>().Value;
-    var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-    return new SearchIndex(
-        new IndexFolder(SearchSettings.Resolve(settings.IndexPath, root)),
-        new SynonymFile(SearchSettings.Resolve(settings.SynonymsPath, root)),
-        TimeSpan.FromMilliseconds(Math.Max(0, settings.TimeBudgetMs)))
-    {
-        // The service owns the index's writer: admin writes, journal replay, and swapping in
-        // generations that a rebuild (its own or the indexer's) publishes.
-        AcceptsWrites = true,
-        RefreshEvery = TimeSpan.FromMilliseconds(Math.Clamp(settings.RefreshMs, 20, 1000)),
-    };
-});
-
-builder.Services.AddSingleton(TimeProvider.System);
-
-// Admin endpoints: API keys from configuration (Admin:ReadKeys, Admin:WriteKeys); none → 404.
-builder.Services.AddSingleton(sp => AdminKeys.From(sp.GetRequiredService<IConfiguration>()));
-
-// Queries that found nothing, for editors: bounded, no personal data, kept across restarts.
-builder.Services.AddSingleton(sp =>
-{
-    var settings = sp.GetRequiredService<IOptions<SearchSettings>>().Value;
-    var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-    return new ZeroResultLog(settings.ZeroResultsPath is { } path
-        ? SearchSettings.Resolve(path, root)
-        : Path.Combine(SearchSettings.Resolve(settings.IndexPath, root), "zero-results.json"));
-});
-builder.Services.AddHostedService(sp => sp.GetRequiredService<ZeroResultLog>());
-
-// Build the index if it is missing, then open it, without holding up the server.
-builder.Services.AddSingleton<IndexStartup>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<IndexStartup>());
+// The index (one SearchIndex for the process), its start-up build, and the zero-result log.
+builder.Services.AddSearchIndex();
 
 // French stays readable in JSON (é, not \u00e9); snippets are already HTML-escaped by the engine.
 builder.Services.ConfigureHttpJsonOptions(options =>
@@ -69,17 +31,14 @@ builder.Services.AddCors(options => options.AddDefaultPolicy(policy => policy
 // Behind a reverse proxy, the client is the one its X-Forwarded-For names, from configured proxies only.
 builder.Services.AddForwardedClients(builder.Configuration);
 
-// Per-client limits on the public endpoints (RateLimit:PermitLimit per RateLimit:WindowSeconds),
-// and on wrong admin keys (Admin:FailedKeyLimit per Admin:FailedKeyWindowSeconds).
+// Per-client limits on the public endpoints (RateLimit:PermitLimit per RateLimit:WindowSeconds).
 builder.Services.AddPublicRateLimits(builder.Configuration);
-builder.Services.AddSingleton(sp => AdminKeyFailures.From(sp.GetRequiredService<IConfiguration>()));
+
+// Admin endpoints: API keys (Admin:ReadKeys, Admin:WriteKeys; none → 404), wrong keys limited per client.
+builder.Services.AddAdminKeys();
 
 // Metrics: ASP.NET Core's request rate and latency per route, and the engine's own, at /metrics (Prometheus).
-builder.Services.AddSingleton<SearchMetrics>();
-builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddAspNetCoreInstrumentation()
-    .AddMeter(SearchMetrics.MeterName)
-    .AddPrometheusExporter());
+builder.Services.AddSearchMetrics();
 
 // Every error is problem+json, and none carries a stack trace.
 builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
@@ -97,7 +56,7 @@ app.UseForwardedClients();
 app.UseRequestLog();
 
 // Binding failures (size=abc) are the client's fault: their own 4xx, not a 500.
-app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = Problems.StatusCodeOf });
+app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = Problems.StatusCodeOf, SuppressDiagnosticsCallback = Problems.IsExpected });
 app.UseStatusCodePages();
 app.UseCors();
 app.UseRateLimiter();

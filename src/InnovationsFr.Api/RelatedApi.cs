@@ -37,10 +37,6 @@ public static class RelatedApi
             return Problems.Invalid(errors);
         }
 
-        if (!index.IsOpen)
-        {
-            return SearchApi.IndexNotReady();
-        }
 
         return index.Related(id, request) is { } related
             ? TypedResults.Ok(related)
@@ -66,10 +62,6 @@ public static class RelatedApi
             return Problems.Invalid(errors);
         }
 
-        if (!index.IsOpen)
-        {
-            return SearchApi.IndexNotReady();
-        }
 
         return TypedResults.Ok(index.RelatedToDraft(new Draft(body.Title, body.Text!, body.Tags ?? []), request));
     }
@@ -79,7 +71,7 @@ public static class RelatedApi
 public sealed record DraftBody(string? Title, string? Text, string[]? Tags, int? Limit, string? From, string? To);
 
 /// <summary>Query-string parameters of /api/articles/{id}/related.</summary>
-public sealed class RelatedParameters
+public sealed class RelatedParameters : PublicationWindowParameters
 {
     [FromQuery(Name = "limit")]
     [Description("How many, 1 to 50 (default 5).")]
@@ -89,14 +81,6 @@ public sealed class RelatedParameters
     [FromQuery(Name = "sameRubric")]
     [Description("true: only articles of the same rubric.")]
     public bool? SameRubric { get; init; }
-
-    [FromQuery(Name = "from")]
-    [Description("Only articles published on or after this date (YYYY-MM-DD or ISO 8601).")]
-    public string? From { get; init; }
-
-    [FromQuery(Name = "to")]
-    [Description("Only articles published on or before this date (YYYY-MM-DD or ISO 8601).")]
-    public string? To { get; init; }
 
     [FromQuery(Name = "excludeTag")]
     [Description("Leave out articles carrying this tag (repeatable; any spelling, slug or alias).")]
@@ -109,7 +93,7 @@ public sealed class RelatedParameters
             errors["limit"] = [$"limit must be between 1 and {RelatedRequest.MaxLimit}."];
         }
 
-        var (from, to) = SearchParameters.ParseWindow(From, To, errors);
+        var (from, to) = Window(errors);
 
         return errors.Count > 0 ? null : new RelatedRequest
         {

@@ -28,11 +28,6 @@ public static class SearchApi
             return Problems.Invalid(errors);
         }
 
-        if (!index.IsOpen)
-        {
-            return IndexNotReady();
-        }
-
         SearchPage page;
         try
         {
@@ -53,16 +48,10 @@ public static class SearchApi
 
         return TypedResults.Ok(page);
     }
-
-    internal static ProblemHttpResult IndexNotReady() =>
-        TypedResults.Problem(
-            title: "The index is not ready",
-            detail: "The search index is being built or opened; try again in a few seconds.",
-            statusCode: StatusCodes.Status503ServiceUnavailable);
 }
 
 /// <summary>Query-string parameters of /api/search.</summary>
-public sealed class SearchParameters
+public sealed class SearchParameters : PublicationWindowParameters
 {
     [FromQuery(Name = "q")]
     [Description("The reader's words, in French. \"quoted phrase\", -excluded, OR. Empty: every article.")]
@@ -111,14 +100,6 @@ public sealed class SearchParameters
     [Description("Rubric label, path (\"Technologies et Avenirs > Intelligence Artificielle\") or slug; includes sub-rubrics.")]
     public string? Rubric { get; init; }
 
-    [FromQuery(Name = "from")]
-    [Description("Published on or after this date: YYYY-MM-DD (Paris time) or an ISO 8601 date-time with offset.")]
-    public string? From { get; init; }
-
-    [FromQuery(Name = "to")]
-    [Description("Published on or before this date: YYYY-MM-DD (the whole day, Paris time) or an ISO 8601 date-time with offset.")]
-    public string? To { get; init; }
-
     [FromQuery(Name = "cursor")]
     [Description("The nextCursor of the previous answer: the following page, however deep (page is then ignored). Expires when the index changes (400: start again).")]
     public string? Cursor { get; init; }
@@ -160,7 +141,7 @@ public sealed class SearchParameters
                 break;
         }
 
-        var (from, to) = ParseWindow(From, To, errors);
+        var (from, to) = Window(errors);
 
         var tags = (Tag ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
         if (tags.Count > SearchIndex.MaxSelectedTags)
@@ -233,57 +214,4 @@ public sealed class SearchParameters
                 return Search.TagMode.All;
         }
     }
-
-    /// <summary>A publication window from the "from" and "to" parameters; errors name the parameter at fault.</summary>
-    /// <summary>Publication dates a filter may name (outside them the time-zone arithmetic has no meaning).</summary>
-    private const int MinYear = 1900;
-    private const int MaxYear = 2200;
-
-    internal static (DateTimeOffset? From, DateTimeOffset? To) ParseWindow(string? from, string? to, Dictionary<string, string[]> errors)
-    {
-        var start = ParseDate(from, "from", endOfDay: false, errors);
-        var end = ParseDate(to, "to", endOfDay: true, errors);
-        if (start != null && end != null && start > end)
-        {
-            errors["to"] = ["to must not be before from."];
-        }
-
-        return (start, end);
-    }
-
-    private static DateTimeOffset? ParseDate(string? text, string name, bool endOfDay, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        text = text.Trim();
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            if (day.Year is < MinYear or > MaxYear)
-            {
-                errors[name] = [$"{name} must be a date between {MinYear} and {MaxYear}."];
-                return null;
-            }
-
-            var local = endOfDay ? day.ToDateTime(TimeOnly.MaxValue) : day.ToDateTime(TimeOnly.MinValue);
-            return new DateTimeOffset(local, ParisTime.Zone.GetUtcOffset(local));
-        }
-
-        if (CorpusReader.TryParseDate(text, out var instant))
-        {
-            if (instant.Year is < MinYear or > MaxYear)
-            {
-                errors[name] = [$"{name} must be a date between {MinYear} and {MaxYear}."];
-                return null;
-            }
-
-            return instant;
-        }
-
-        errors[name] = [$"{name} must be a date YYYY-MM-DD or an ISO 8601 date-time with offset, not '{(text.Length > 40 ? text[..40] + "…" : text)}'."];
-        return null;
-    }
-
 }

@@ -36,7 +36,7 @@ public static class TagsApi
             return Problems.Invalid(errors);
         }
 
-        return index.IsOpen ? TypedResults.Ok(index.ListTags(request)) : SearchApi.IndexNotReady();
+        return TypedResults.Ok(index.ListTags(request));
     }
 
     public static Results<Ok<TagDetail>, ValidationProblem, ProblemHttpResult> GetTag(
@@ -61,10 +61,6 @@ public static class TagsApi
             return Problems.Invalid(errors);
         }
 
-        if (!index.IsOpen)
-        {
-            return SearchApi.IndexNotReady();
-        }
 
         return index.GetTag(slug, page ?? 1, size ?? 10) is { } tag
             ? TypedResults.Ok(tag)
@@ -80,7 +76,7 @@ public static class TagsApi
             return Problems.Invalid(errors);
         }
 
-        return index.IsOpen ? TypedResults.Ok(index.TagCloud(request)) : SearchApi.IndexNotReady();
+        return TypedResults.Ok(index.TagCloud(request));
     }
 
     public static Results<Ok<IReadOnlyList<TagDuplicateGroup>>, ValidationProblem, ProblemHttpResult> Duplicates(
@@ -92,7 +88,7 @@ public static class TagsApi
             return Problems.Invalid(new() { ["limit"] = ["limit must be between 1 and 500."] });
         }
 
-        return index.IsOpen ? TypedResults.Ok(index.TagDuplicates(limit ?? 50)) : SearchApi.IndexNotReady();
+        return TypedResults.Ok(index.TagDuplicates(limit ?? 50));
     }
 
     /// <summary>
@@ -104,6 +100,7 @@ public static class TagsApi
         var http = context.HttpContext;
         var index = http.RequestServices.GetRequiredService<SearchIndex>();
         var random = string.Equals(http.Request.Query["order"], "rand", StringComparison.OrdinalIgnoreCase);
+        // Before the index opens, the endpoint itself answers 503 (Problems maps IndexUnavailableException).
         if (!index.IsOpen || random)
         {
             http.Response.Headers.CacheControl = "no-store";
@@ -315,7 +312,7 @@ public sealed class TagCloudParameters : TagScopeParameters
 }
 
 /// <summary>The scope shared by tag endpoints: the tags of a search's results instead of the whole index.</summary>
-public abstract class TagScopeParameters
+public abstract class TagScopeParameters : PublicationWindowParameters
 {
     [FromQuery(Name = "q")]
     [Description("Only the tags of this search's results (instead of the whole index).")]
@@ -333,14 +330,6 @@ public abstract class TagScopeParameters
     [Description("Only the tags of this rubric (label, path or slug).")]
     public string? Rubric { get; init; }
 
-    [FromQuery(Name = "from")]
-    [Description("Only articles published on or after this date (YYYY-MM-DD or ISO 8601).")]
-    public string? From { get; init; }
-
-    [FromQuery(Name = "to")]
-    [Description("Only articles published on or before this date (YYYY-MM-DD or ISO 8601).")]
-    public string? To { get; init; }
-
     internal TagScope? Scope(Dictionary<string, string[]> errors)
     {
         var mode = SearchParameters.ParseTagMode(TagMode, errors);
@@ -350,7 +339,7 @@ public abstract class TagScopeParameters
             errors["tag"] = [$"at most {SearchIndex.MaxSelectedTags} tags may be combined."];
         }
 
-        var (start, end) = SearchParameters.ParseWindow(From, To, errors);
+        var (start, end) = Window(errors);
 
         return errors.Count > 0 ? null : new TagScope
         {

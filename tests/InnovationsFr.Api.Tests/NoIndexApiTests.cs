@@ -23,6 +23,13 @@ public class NoIndexApiTests(NoIndexFactory factory) : IClassFixture<NoIndexFact
     [InlineData("/health")]
     [InlineData("/api/search?q=ia")]
     [InlineData("/api/articles/x")]
+    [InlineData("/api/articles/by-slug/x")]
+    [InlineData("/api/articles/x/related")]
+    [InlineData("/api/suggest?q=intel")]
+    [InlineData("/api/tags")]
+    [InlineData("/api/tags/ia")]
+    [InlineData("/api/tags/cloud")]
+    [InlineData("/api/tags/duplicates")]
     public async Task WithoutAnIndex_EndpointsAnswer503Problem_NotAnError(string url)
     {
         var client = factory.CreateClient();
