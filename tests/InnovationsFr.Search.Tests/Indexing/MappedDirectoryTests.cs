@@ -54,6 +54,106 @@ public sealed class MappedDirectoryTests : IDisposable
         Assert.Throws<ArgumentException>(() => slicer.OpenSlice("outside", 10, input.Length));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void RandomReadsAndSeeks_GiveWhatLucenesMMapAndNioDirectoriesGive(int seed)
+    {
+        // Random files (empty, small, and over MMapDirectory's chunk so its reads cross chunks), then
+        // the same random program of seeks, clones, slices and reads of every width on our directory
+        // and on Lucene's two: every value and every end-of-file must agree.
+        var random = new Random(seed);
+        var sizes = new[] { 0, 1, 7, 4_096, 100_003, (1 << 20) + 17 };
+        System.IO.Directory.CreateDirectory(_root);
+        foreach (var size in sizes)
+        {
+            var bytes = new byte[size];
+            random.NextBytes(bytes);
+            File.WriteAllBytes(Path.Combine(_root, $"f{size}.bin"), bytes);
+        }
+
+        using var ours = new MappedDirectory(_root);
+        // A 64 KB chunk for MMapDirectory: the megabyte file spans 17 chunks.
+        using var mmap = new MMapDirectory(new DirectoryInfo(_root), null, 1 << 16);
+        using var nio = new NIOFSDirectory(new DirectoryInfo(_root));
+        foreach (var size in sizes)
+        {
+            var name = $"f{size}.bin";
+            var program = random.Next();
+            var expected = Trace(mmap, name, program);
+            Assert.Equal(expected, Trace(nio, name, program));
+            Assert.Equal(expected, Trace(ours, name, program));
+        }
+    }
+
+    /// <summary>What a random program of reads gives on a directory's input: the values read, in order, and "EOF" where a read passed the end.</summary>
+    private static List<string> Trace(Lucene.Net.Store.Directory directory, string name, int seed)
+    {
+        var random = new Random(seed);
+        var trace = new List<string>();
+        using var input = directory.OpenInput(name, IOContext.DEFAULT);
+        var length = input.Length;
+        trace.Add("length " + length);
+        var current = input;
+        var clones = new List<IndexInput> { input };
+        for (var step = 0; step < 400; step++)
+        {
+            try
+            {
+                switch (random.Next(9))
+                {
+                    case 0:
+                        current.Seek(length == 0 ? 0 : random.NextInt64(length + 1));
+                        trace.Add("seek " + current.Position);
+                        break;
+                    case 1:
+                        trace.Add("byte " + current.ReadByte());
+                        break;
+                    case 2:
+                        trace.Add("short " + current.ReadInt16());
+                        break;
+                    case 3:
+                        trace.Add("int " + current.ReadInt32());
+                        break;
+                    case 4:
+                        trace.Add("long " + current.ReadInt64());
+                        break;
+                    case 5:
+                        var buffer = new byte[random.Next(1, 70_000)];
+                        current.ReadBytes(buffer, 0, buffer.Length);
+                        trace.Add("bytes " + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(buffer)));
+                        break;
+                    case 6:
+                        current = (IndexInput)current.Clone();
+                        clones.Add(current);
+                        trace.Add("clone at " + current.Position);
+                        break;
+                    case 7:
+                        current = clones[random.Next(clones.Count)];
+                        trace.Add("switch to one at " + current.Position);
+                        break;
+                    default:
+                        trace.Add("vint " + current.ReadVInt32());
+                        break;
+                }
+            }
+            catch (EndOfStreamException)
+            {
+                trace.Add("EOF");
+                current.Seek(0);
+            }
+            catch (IOException e) when (e.GetType() == typeof(IOException))
+            {
+                // A corrupt variable-length integer in random bytes: Lucene's readers say so too.
+                trace.Add("corrupt");
+                current.Seek(0);
+            }
+        }
+
+        return trace;
+    }
+
     [Fact]
     public void AnEmptyFile_OpensWithNothingToRead()
     {
