@@ -3,12 +3,6 @@ using System.Text.Json;
 
 namespace InnovationsFr.Search;
 
-/// <summary>One line of a corpus file: an article, or the reason it was refused.</summary>
-public sealed record CorpusEntry(string File, int Line, Article? Article, string? Problem)
-{
-    public string Where => $"{File}:{Line}";
-}
-
 /// <summary>
 /// Reads a corpus in JSON lines (one article an object, blank lines ignored) and checks each record:
 /// a bad line becomes an entry with a problem, never an exception, so that a build can report it by line.

@@ -5,34 +5,18 @@ using Lucene.Net.Util;
 
 namespace InnovationsFr.Search;
 
-/// <summary>What a faceted collection filters on and ranks by.</summary>
-internal sealed record FacetPlan(
-    int Depth,
-    bool ByDate,
-    int NewestDay,
-    IReadOnlyList<string> SelectedTags,
-    bool AllTags,
-    IReadOnlyList<string>? RubricKeys,
-    long? FromMillis,
-    long? ToMillis,
-    bool CountFacets = true,
-    long Deadline = long.MaxValue,
-    (double Rank, int Doc)? After = null);
-
-/// <summary>A search ran past its time budget: what was collected so far is all there is.</summary>
-internal sealed class SearchBudgetExceededException() : Exception("the search ran past its time budget");
-
 /// <summary>
 /// One pass over every document the text query matches. Each hit is checked against the three
 /// filter dimensions (tags, rubric, dates) from per-segment arrays; the hits passing all three are
 /// ranked (score × recency, or date), and each dimension is counted over the hits passing the
-/// <em>other</em> two (Elasticsearch post_filter / Solr tag-exclude). For tags, the count given is
-/// the number of results the search would have with that tag toggled, in the current tag mode.
+/// <em>other</em> two (Elasticsearch post_filter / Solr tag-exclude). For tags with "all", the
+/// count given is the number of results the search would have with that tag toggled; with "any",
+/// the tag's own count within the other filters (see <see cref="Facets.Tags"/>).
 /// Each segment is counted into a <see cref="SegmentTally"/> of its own and added to the totals when
 /// the next begins; <see cref="SegmentSearch"/> keeps the tallies of large segments so that a search
 /// repeated after an index refresh replays them instead of scoring those segments again.
 /// </summary>
-internal sealed class FacetedCollector : ICollector
+internal sealed partial class FacetedCollector : ICollector
 {
     /// <summary>Candidates a kept tally holds beyond the page depth, so that later deletions rarely exhaust it.</summary>
     internal const int CandidateMargin = 64;
@@ -485,106 +469,6 @@ internal sealed class FacetedCollector : ICollector
             {
                 secondTotals![key] = secondTotals.GetValueOrDefault(key) + second[ord];
             }
-        }
-    }
-
-    /// <summary>One segment's counts and best candidates, by the segment's own ordinals and document numbers.</summary>
-    internal sealed class SegmentTally
-    {
-        private PriorityQueue<int, (double Rank, float Score, int Doc)>? _queue;
-        private readonly int _capacity;
-
-        public SegmentTally(SegmentCache cache, int selected, int capacity, int keepMatchesOf)
-        {
-            _capacity = capacity;
-            _queue = new PriorityQueue<int, (double, float, int)>(Math.Min(capacity, 1024) + 1, WorstFirst.Instance);
-            Present = new int[cache.Tags.ValueCount];
-            Toggle = new int[cache.Tags.ValueCount];
-            Rubrics = new int[cache.Rubrics.ValueCount];
-            SelectedShift = new int[selected];
-            FirstMonthSlot = MonthSlot(cache.MinMonth);
-            Months = new int[MonthSlot(cache.MaxMonth) - FirstMonthSlot + 1];
-            Matched = keepMatchesOf > 0 ? new FixedBitSet(keepMatchesOf) : null;
-        }
-
-        private SegmentTally(SegmentTally other)
-        {
-            _capacity = other._capacity;
-            Present = (int[])other.Present.Clone();
-            Toggle = (int[])other.Toggle.Clone();
-            Rubrics = (int[])other.Rubrics.Clone();
-            SelectedShift = (int[])other.SelectedShift.Clone();
-            FirstMonthSlot = other.FirstMonthSlot;
-            Months = (int[])other.Months.Clone();
-            Matched = other.Matched;
-            TotalHits = other.TotalHits;
-            TagBase = other.TagBase;
-            TagBasePassing = other.TagBasePassing;
-            Candidates = other.Candidates;
-        }
-
-        public int TotalHits { get; set; }
-
-        public int TagBase { get; set; }
-
-        public int TagBasePassing { get; set; }
-
-        public int[] SelectedShift { get; }
-
-        public int[] Present { get; }
-
-        public int[] Toggle { get; }
-
-        public int[] Rubrics { get; }
-
-        public int FirstMonthSlot { get; }
-
-        public int[] Months { get; }
-
-        /// <summary>Every document the query matched, deleted or not (kept tallies only).</summary>
-        public FixedBitSet? Matched { get; }
-
-        /// <summary>The best passing documents, unordered (after <see cref="Seal"/>).</summary>
-        public (double Rank, float Score, int Doc)[] Candidates { get; private set; } = [];
-
-        /// <summary>Bytes held, roughly: what a cache of tallies counts against its budget.</summary>
-        public long Bytes => (Present.Length + Toggle.Length + Rubrics.Length + Months.Length) * 4L + Candidates.Length * 16L + (Matched?.Length ?? 0) / 8 + 128;
-
-        public void Offer((double Rank, float Score, int Doc) key)
-        {
-            var queue = _queue!;
-            if (queue.Count < _capacity)
-            {
-                queue.Enqueue(key.Doc, key);
-            }
-            else if (queue.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0)
-            {
-                queue.DequeueEnqueue(key.Doc, key);
-            }
-        }
-
-        /// <summary>Collection is over: the candidates become a read-only array (a kept tally is shared by searches).</summary>
-        public void Seal()
-        {
-            if (_queue is { } queue)
-            {
-                Candidates = queue.UnorderedItems.Select(item => item.Priority).ToArray();
-                _queue = null;
-            }
-        }
-
-        public SegmentTally CopyCounts() => new(this);
-    }
-
-    /// <summary>Orders the heap worst first: lower rank, then higher document number.</summary>
-    private sealed class WorstFirst : IComparer<(double Rank, float Score, int Doc)>
-    {
-        public static readonly WorstFirst Instance = new();
-
-        public int Compare((double Rank, float Score, int Doc) x, (double Rank, float Score, int Doc) y)
-        {
-            var byRank = x.Rank.CompareTo(y.Rank);
-            return byRank != 0 ? byRank : y.Doc.CompareTo(x.Doc);
         }
     }
 }

@@ -61,9 +61,6 @@ public sealed record SearchRequest
     public bool Suggest { get; init; } = true;
 }
 
-/// <summary>A cursor that is not one this index gave, or was given by an index version no longer served.</summary>
-public sealed class InvalidCursorException(string message) : Exception(message);
-
 /// <summary>One page of results.</summary>
 public sealed record SearchPage(
     long Total,
