@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 
+// Over 400 lines on purpose: the WXR and REST readers share one mapping of a post to an Article
+// (status, rubric path, tags, body text), which must stay one definition.
 namespace InnovationsFr.Search;
 
 /// <summary>

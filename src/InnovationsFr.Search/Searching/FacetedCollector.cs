@@ -3,6 +3,8 @@ using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
 
+// Over 400 lines on purpose: the per-hit path (filters, ranking, the three facet counts, deletions
+// subtracted on replay) is read as one; its per-segment tally lives in SegmentTally.cs.
 namespace InnovationsFr.Search;
 
 /// <summary>
