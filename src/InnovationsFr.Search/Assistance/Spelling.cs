@@ -56,8 +56,8 @@ internal static class Spelling
         var prefix = apostrophe > 0 && apostrophe <= 6 && apostrophe < typed.Length - 1 ? typed[..(apostrophe + 1)] : "";
         var word = typed[prefix.Length..];
         var lower = word.ToLowerInvariant();
-        // The analysis lower-cases and strips the elided article: a whole part's stems are the word's.
-        var stems = part?.Stems ?? FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, lower);
+        // A whole part with nothing cut off is the word: its stems are already known (the analysis lower-cases).
+        var stems = part != null && prefix.Length == 0 ? part.Stems : FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, lower);
         var isSynonym = synonyms.Contains(stems, word);
         if (lower.Length < 2 || lower.Any(char.IsDigit) || !lower.Any(char.IsLetter) || (isSynonym && (lower.Length <= 3 || word.Count(char.IsUpper) >= 2)))
         {
