@@ -4,6 +4,18 @@ using InnovationsFr.Bench;
 
 // One command: generate N articles, build the index, measure build throughput, index size and
 // search latency (in-process, HTTP at concurrency 1 and 8), beside a bare Lucene.Net loop.
+// bench/search-cost.sh: an uncached reader's search on real text against a raw Lucene.Net loop.
+if (args.Length > 0 && args[0] == "search-cost")
+{
+    if (args.Length < 3)
+    {
+        Console.Error.WriteLine("usage: search-cost DOCS.jsonl QUERIES.jsonl [OUT] [--reuse]");
+        return 2;
+    }
+
+    return await SearchCost.RunAsync(args[1], args[2], args.Length > 3 && !args[3].StartsWith("--", StringComparison.Ordinal) ? args[3] : Path.Combine(Path.GetTempPath(), "ifr-search-cost"), BenchOptions.Parse([]).RepoRoot, args.Contains("--reuse"));
+}
+
 var options = BenchOptions.Parse(args);
 Directory.CreateDirectory(options.OutDir);
 var table = new ResultTable(options);
@@ -94,3 +106,4 @@ Console.WriteLine(report);
 var file = Path.Combine(options.OutDir, $"results-{options.Count}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture)}.md");
 File.WriteAllText(file, report);
 Console.WriteLine($"written to {file}");
+return 0;

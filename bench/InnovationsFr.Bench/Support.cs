@@ -117,6 +117,9 @@ internal sealed class ProductRun : IDisposable
 
     public string IndexRoot { get; }
 
+    /// <summary>The open engine (no answer cache, no kept tallies).</summary>
+    public SearchIndex Index => _index;
+
     public double Seconds { get; }
 
     public long IndexBytes { get; }
@@ -268,6 +271,8 @@ internal sealed class ApiServer : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Search__IndexPath"] = indexRoot;
         start.Environment["Search__BuildIfMissing"] = "false";
+        // One client sends everything: the per-client rate limit would refuse most of it.
+        start.Environment["RateLimit__PermitLimit"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
@@ -334,6 +339,43 @@ internal sealed class ApiServer : IAsyncDisposable
         });
         await Task.WhenAll(workers);
         return (latencies, errors);
+    }
+
+    /// <summary>Sends each URL once, <paramref name="concurrency"/> at a time: latencies, errors, and the seconds it all took.</summary>
+    public async Task<(List<double> Latencies, int Errors, double Seconds)> SendOnceAsync(IEnumerable<string> urls, int concurrency)
+    {
+        var all = urls.ToArray();
+        var latencies = new List<double>(all.Length);
+        var errors = 0;
+        var next = -1;
+        var total = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < all.Length)
+            {
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    using var response = await _client.GetAsync(new Uri(all[i], UriKind.Relative));
+                    await response.Content.ReadAsByteArrayAsync();
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                lock (latencies)
+                {
+                    latencies.Add(clock.Elapsed.TotalMilliseconds);
+                }
+            }
+        }));
+        return (latencies, errors, total.Elapsed.TotalSeconds);
     }
 
     public async ValueTask DisposeAsync()

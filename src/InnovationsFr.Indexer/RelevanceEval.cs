@@ -116,7 +116,7 @@ internal static class RelevanceEval
     }
 
     /// <summary>Writes the collection's documents in the corpus format; returns them for the baseline.</summary>
-    private static List<(string Id, string Title, string Body)> WriteCorpus(string docsPath, string corpus)
+    internal static List<(string Id, string Title, string Body)> WriteCorpus(string docsPath, string corpus)
     {
         var documents = new List<(string, string, string)>();
         using var writer = new StreamWriter(corpus);
@@ -156,7 +156,7 @@ internal static class RelevanceEval
         return documents;
     }
 
-    private static IEnumerable<(string Id, string Text)> ReadQueries(string path)
+    internal static IEnumerable<(string Id, string Text)> ReadQueries(string path)
     {
         foreach (var json in File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)))
         {
