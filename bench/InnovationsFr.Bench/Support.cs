@@ -308,36 +308,7 @@ internal sealed class ApiServer : IAsyncDisposable
             await _client.GetAsync(new Uri(url, UriKind.Relative));
         }
 
-        var latencies = new List<double>(requests);
-        var errors = 0;
-        var next = -1;
-        var workers = Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < requests)
-            {
-                var clock = Stopwatch.StartNew();
-                try
-                {
-                    using var response = await _client.GetAsync(new Uri(urls[i % urls.Length], UriKind.Relative));
-                    await response.Content.ReadAsByteArrayAsync();
-                    if (response.StatusCode != HttpStatusCode.OK)
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    Interlocked.Increment(ref errors);
-                }
-
-                lock (latencies)
-                {
-                    latencies.Add(clock.Elapsed.TotalMilliseconds);
-                }
-            }
-        });
-        await Task.WhenAll(workers);
+        var (latencies, errors, _) = await SendOnceAsync(Enumerable.Range(0, requests).Select(i => urls[i % urls.Length]), concurrency);
         return (latencies, errors);
     }
 
