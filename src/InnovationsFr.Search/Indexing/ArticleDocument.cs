@@ -60,6 +60,10 @@ internal static class ArticleDocument
     public static Document ToDocument(Article article, TagAliases aliases)
     {
         var bodyText = HtmlText.ToPlainText(article.Body);
+        // The body is stored once where it can be: as given when it is plain text (its indexed text
+        // is then the same with spaces folded, folded again when read), as text and source when it is
+        // HTML (snippets read the text; converting HTML for every hit shown would cost each search).
+        var sourceOnly = !string.Equals(bodyText, article.Body, StringComparison.Ordinal) && !HtmlText.LooksLikeHtml(article.Body);
         var doc = new Document
         {
             new StringField(Id, article.Id, Field.Store.YES),
@@ -69,7 +73,7 @@ internal static class ArticleDocument
             new StoredField(Url, article.Url),
             new Field(Title, article.Title, StoredText),
             new TextField(TitleExact, article.Title, Field.Store.NO),
-            new Field(Body, bodyText, StoredText),
+            sourceOnly ? new TextField(Body, bodyText, Field.Store.NO) : new Field(Body, bodyText, StoredText),
             new Field(Words, DocumentVocabulary.Begin(), VocabularyText),
             new StoredField(PublishedIso, article.PublishedAt.ToString("O", CultureInfo.InvariantCulture)),
             // Doc values serve sorting, date filters and the recency boost (an indexed numeric
@@ -218,17 +222,40 @@ internal static class ArticleDocument
     /// </summary>
     public static StoredArticle Load(Lucene.Net.Search.IndexSearcher searcher, int doc, ISet<string> fields)
     {
-        var stored = searcher.Doc(doc, fields);
+        var visitor = new ShownFieldsVisitor(fields);
+        searcher.Doc(doc, visitor);
+        var stored = visitor.Document;
         return new StoredArticle(
             stored.Get(Id),
             stored.Get(Slug),
             stored.Get(Url) ?? "",
             stored.Get(Title) ?? "",
             stored.Get(Summary),
-            stored.Get(Body) ?? "",
+            // Plain text stored as given (spaces not folded): its indexed text is the same folded.
+            stored.Get(Body) ?? HtmlText.ToPlainText(stored.Get(BodySource)),
             stored.Get(PublishedIso) is { } published ? DateTimeOffset.Parse(published, CultureInfo.InvariantCulture) : default,
             stored.Get(RubricPath),
             stored.GetValues(TagLabel));
+    }
+
+    /// <summary>
+    /// Loads the fields asked for, and the body's source only where the body's text was not stored
+    /// (stored fields come in the order they were added: the text, when there is one, comes first).
+    /// </summary>
+    private sealed class ShownFieldsVisitor(ISet<string> fields) : DocumentStoredFieldVisitor
+    {
+        private bool _textSeen;
+
+        public override Status NeedsField(FieldInfo fieldInfo)
+        {
+            if (fieldInfo.Name == BodySource)
+            {
+                return fields.Contains(Body) && !_textSeen ? Status.YES : Status.NO;
+            }
+
+            _textSeen |= fieldInfo.Name == Body;
+            return fields.Contains(fieldInfo.Name) ? Status.YES : Status.NO;
+        }
     }
 
     /// <summary>The article with this id, or null.</summary>
