@@ -37,7 +37,6 @@ public static class RelatedApi
             return Problems.Invalid(errors);
         }
 
-
         return index.Related(id, request) is { } related
             ? TypedResults.Ok(related)
             : TypedResults.Problem(title: "Article not found", detail: $"No article has the id '{id}'.", statusCode: StatusCodes.Status404NotFound);
@@ -61,7 +60,6 @@ public static class RelatedApi
         {
             return Problems.Invalid(errors);
         }
-
 
         return TypedResults.Ok(index.RelatedToDraft(new Draft(body.Title, body.Text!, body.Tags ?? []), request));
     }

@@ -46,7 +46,6 @@ public static class SuggestApi
             return Problems.Invalid(errors);
         }
 
-
         response.Headers.CacheControl = "public, max-age=60";
         return TypedResults.Ok(index.Complete(q!, limit ?? 10));
     }

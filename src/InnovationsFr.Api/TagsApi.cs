@@ -61,7 +61,6 @@ public static class TagsApi
             return Problems.Invalid(errors);
         }
 
-
         return index.GetTag(slug, page ?? 1, size ?? 10) is { } tag
             ? TypedResults.Ok(tag)
             : TypedResults.Problem(title: "Tag not found", detail: $"No article carries the tag '{slug}'.", statusCode: StatusCodes.Status404NotFound);
@@ -134,7 +133,6 @@ public sealed class TagListParameters : TagScopeParameters
     [Description("Only tags having a word that starts like this (accents and case ignored).")]
     public string? Prefix { get; init; }
 
-
     [FromQuery(Name = "sort")]
     [Description("count (default, most used first) or name.")]
     [DefaultValue("count")]
@@ -187,7 +185,6 @@ public sealed class TagCloudParameters : TagScopeParameters
 {
     private static readonly string[] Units = ["pt", "px", "em", "rem", "%"];
 
-
     [FromQuery(Name = "number")]
     [Description("How many tags, the most used (0: all). Default 45.")]
     [DefaultValue(45)]
@@ -222,7 +219,6 @@ public sealed class TagCloudParameters : TagScopeParameters
     [Description("log (default, as WordPress) or linear.")]
     [DefaultValue("log")]
     public string? Scale { get; init; }
-
 
     [FromQuery(Name = "days")]
     [Description("A window of this many days ending at the newest article (instead of from/to).")]
