@@ -25,7 +25,14 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Cors:AllowedOrigins:0", AllowedOrigin);
         // Tests send hundreds of requests from one client: the limiter has its own tests.
         builder.UseSetting("RateLimit:PermitLimit", "0");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
+
+    /// <summary>Configuration a test class's API runs with, over the defaults above.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
 
     /// <summary>A client once the index is open (the first build runs in the background).</summary>
     public async Task<HttpClient> ReadyClientAsync()

@@ -6,12 +6,11 @@ namespace InnovationsFr.Api.Tests;
 /// <summary>The API with a tight rate limit: 5 requests per 60 s per client.</summary>
 public sealed class LimitedApiFactory : ApiFactory
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("RateLimit:PermitLimit", "5");
-        builder.UseSetting("RateLimit:WindowSeconds", "60");
-    }
+        ["RateLimit:PermitLimit"] = "5",
+        ["RateLimit:WindowSeconds"] = "60",
+    };
 }
 
 public sealed class LimitsTests(LimitedApiFactory factory) : IClassFixture<LimitedApiFactory>
@@ -46,11 +45,7 @@ public sealed class LimitsTests(LimitedApiFactory factory) : IClassFixture<Limit
 /// <summary>The API with a search time budget far too small for any search.</summary>
 public sealed class TinyBudgetApiFactory : ApiFactory
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Search:TimeBudgetMs", "0.01");
-    }
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Search:TimeBudgetMs"] = "0.01" };
 }
 
 public sealed class TimeBudgetTests(TinyBudgetApiFactory factory) : IClassFixture<TinyBudgetApiFactory>
@@ -73,11 +68,7 @@ public sealed class TimeBudgetTests(TinyBudgetApiFactory factory) : IClassFixtur
 /// <summary>The API with Search:TimeBudgetMs=0, which the README documents as "no budget".</summary>
 public sealed class NoBudgetApiFactory : ApiFactory
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Search:TimeBudgetMs", "0");
-    }
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Search:TimeBudgetMs"] = "0" };
 }
 
 public sealed class NoTimeBudgetTests(NoBudgetApiFactory factory) : IClassFixture<NoBudgetApiFactory>

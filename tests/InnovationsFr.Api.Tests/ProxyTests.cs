@@ -99,12 +99,11 @@ public sealed class KeyGuessingApiFactory : ApiFactory
 {
     public const string WriteKey = "ecriture-9876543210";
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        base.ConfigureWebHost(builder);
-        builder.UseSetting("Admin:WriteKeys:0", WriteKey);
-        builder.UseSetting("Admin:FailedKeyLimit", "3");
-    }
+        ["Admin:WriteKeys:0"] = WriteKey,
+        ["Admin:FailedKeyLimit"] = "3",
+    };
 }
 
 public sealed class AdminKeyGuessingTests(KeyGuessingApiFactory factory) : IClassFixture<KeyGuessingApiFactory>
