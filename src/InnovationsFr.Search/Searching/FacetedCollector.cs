@@ -148,7 +148,98 @@ internal sealed partial class FacetedCollector : ICollector
 
         var tally = _tally!;
         tally.Matched?.Set(doc);
-        Count(tally, doc, 1);
+        if (Count(tally, doc, 1))
+        {
+            Rank(tally, doc, _scorer!.GetScore());
+        }
+    }
+
+    /// <summary>
+    /// Collects the segment begun by <see cref="Begin"/> from <paramref name="clauses"/>: counts every
+    /// match from the postings alone, then ranks with MaxScore (only documents that can reach the
+    /// page are scored). The same counts, totals and page as <see cref="Collect"/> over every match.
+    /// </summary>
+    public void Gather(QueryClauses clauses, AtomicReaderContext context, bool keep)
+    {
+        var tally = _tally!;
+        var live = keep ? null : context.AtomicReader.LiveDocs;
+        var matched = clauses.Matches(context, live);
+        tally.Matched?.Or(matched);
+        var filtered = _selectedCount > 0 || _plan.RubricKeys != null || _plan.FromMillis != null || _plan.ToMillis != null;
+        var candidates = matched;
+        if (!filtered && !_plan.CountFacets)
+        {
+            tally.TotalHits += matched.Cardinality;
+        }
+        else
+        {
+            candidates = filtered && tally.Matched != null ? (FixedBitSet)matched.Clone() : matched;
+            for (var doc = matched.NextSetBit(0); doc >= 0; doc = doc + 1 < matched.Length ? matched.NextSetBit(doc + 1) : -1)
+            {
+                Tick();
+                if (!Count(tally, doc, 1) && filtered)
+                {
+                    candidates.Clear(doc);
+                }
+            }
+        }
+
+        if (_plan.ByDate)
+        {
+            RankByDate(clauses, context, candidates, tally);
+            return;
+        }
+
+        // Bounds are learnt only where every match was a candidate and every document counts (none
+        // deleted, or deleted ones included): later readers of the segment only have fewer.
+        clauses.Rank(context, candidates, this, recordBounds: !filtered && !clauses.HasExclusions && (keep || context.AtomicReader.LiveDocs == null));
+    }
+
+    /// <summary>Newest first: the page is chosen by date alone, and only its documents are scored.</summary>
+    private void RankByDate(QueryClauses clauses, AtomicReaderContext context, FixedBitSet candidates, SegmentTally tally)
+    {
+        var millis = _cache!.Millis;
+        var page = new PriorityQueue<int, (double Rank, float Score, int Doc)>(WorstFirst.Instance);
+        var capacity = tally.Capacity;
+        for (var doc = candidates.NextSetBit(0); doc >= 0; doc = doc + 1 < candidates.Length ? candidates.NextSetBit(doc + 1) : -1)
+        {
+            var key = ((double)millis[doc], 0f, doc);
+            if (_plan.After is { } after && WorstFirst.Instance.Compare((key.Item1, 0f, context.DocBase + doc), (after.Rank, 0f, after.Doc)) >= 0)
+            {
+                continue;
+            }
+
+            if (page.Count < capacity)
+            {
+                page.Enqueue(doc, key);
+            }
+            else if (page.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0)
+            {
+                page.DequeueEnqueue(doc, key);
+            }
+        }
+
+        var docs = page.UnorderedItems.Select(item => item.Element).Order().ToArray();
+        var scores = clauses.Scores(context, docs);
+        for (var i = 0; i < docs.Length; i++)
+        {
+            Rank(tally, docs[i], scores[i]);
+        }
+    }
+
+    /// <summary>The rank a document must beat to enter the segment's candidates (−∞ while there is room).</summary>
+    internal double Threshold => _tally!.Threshold;
+
+    /// <summary>Ranks a scored match that passes the filters (from <see cref="QueryClauses.Rank"/>).</summary>
+    internal void Scored(int doc, float score) => Rank(_tally!, doc, score);
+
+    /// <summary>Counts a step of work: every 1,024, the time budget is checked.</summary>
+    internal void Tick()
+    {
+        if ((++_matches & 1023) == 0)
+        {
+            CheckDeadline();
+        }
     }
 
     private void CheckDeadline()
@@ -196,8 +287,8 @@ internal sealed partial class FacetedCollector : ICollector
         }
     }
 
-    /// <summary>Counts document <paramref name="doc"/> into <paramref name="tally"/> (<paramref name="sign"/> 1), or takes a deleted one out of it (−1, not ranked).</summary>
-    private void Count(SegmentTally tally, int doc, int sign)
+    /// <summary>Counts document <paramref name="doc"/> into <paramref name="tally"/> (<paramref name="sign"/> 1), or takes a deleted one out of it (−1); true when it passes every filter (then it is ranked).</summary>
+    private bool Count(SegmentTally tally, int doc, int sign)
     {
         var cache = _cache!;
         var tagStarts = cache.Tags.Starts;
@@ -220,18 +311,15 @@ internal sealed partial class FacetedCollector : ICollector
         var millis = cache.Millis[doc];
         var passDates = (_plan.FromMillis is not { } from || millis >= from) && (_plan.ToMillis is not { } to || millis <= to);
 
-        if (passTags && passRubric && passDates)
+        var passes = passTags && passRubric && passDates;
+        if (passes)
         {
             tally.TotalHits += sign;
-            if (sign > 0)
-            {
-                Rank(tally, doc, millis, cache);
-            }
         }
 
         if (!_plan.CountFacets)
         {
-            return;
+            return passes;
         }
 
         if (passRubric && passDates)
@@ -252,6 +340,8 @@ internal sealed partial class FacetedCollector : ICollector
         {
             tally.Months[MonthSlot(cache.Months[doc]) - tally.FirstMonthSlot] += sign;
         }
+
+        return passes;
     }
 
     private static int MonthSlot(int month) => Math.Clamp(month - FirstYear * 12, 0, MonthSlots - 1);
@@ -306,10 +396,15 @@ internal sealed partial class FacetedCollector : ICollector
         }
     }
 
-    private void Rank(SegmentTally tally, int doc, long millis, SegmentCache cache)
+    /// <summary>Documents ranked (scored and offered to the page), over every segment collected.</summary>
+    internal int ScoredCount { get; private set; }
+
+    private void Rank(SegmentTally tally, int doc, float textScore)
     {
-        var score = _scorer!.GetScore() * RecencyBoost.FactorByDays(_plan.NewestDay - cache.Days[doc]);
-        var key = (_plan.ByDate ? millis : (double)score, score, doc);
+        ScoredCount++;
+        var cache = _cache!;
+        var score = textScore * RecencyBoost.FactorByDays(_plan.NewestDay - cache.Days[doc]);
+        var key = (_plan.ByDate ? cache.Millis[doc] : (double)score, score, doc);
         if (_plan.After is { } after && WorstFirst.Instance.Compare((key.Item1, score, _context!.DocBase + doc), (after.Rank, 0f, after.Doc)) >= 0)
         {
             return; // at or before the cursor: on an earlier page

@@ -220,6 +220,9 @@ public sealed class SearchIndex : IDisposable
         }
     }
 
+    /// <summary>The searcher served now, for tests that drive the engine's parts on it; dispose to give it back.</summary>
+    internal SearcherLease BorrowForTests() => _served.Borrow();
+
     /// <summary>Borrows the searcher served now for one call, and always gives it back.</summary>
     private T With<T>(Func<SearcherLease, T> work)
     {

@@ -38,10 +38,14 @@ internal sealed class SegmentSearch
 
     private static readonly ConditionalWeakTable<object, TallyStore> Stores = new();
 
+    /// <summary>Whether plain disjunctions are counted from postings and ranked with MaxScore (<see cref="QueryClauses"/>); off, every match is scored.</summary>
+    public bool Pruning { get; init; } = true;
+
     /// <summary>Searches <paramref name="query"/> into <paramref name="collector"/>, leaf by leaf.</summary>
     public void Run(IndexSearcher searcher, Query query, FacetedCollector collector)
     {
-        var weight = searcher.CreateNormalizedWeight(query);
+        var clauses = Pruning ? QueryClauses.For(searcher, query) : null;
+        var weight = clauses == null ? searcher.CreateNormalizedWeight(query) : null;
         var keeps = collector.Plan.After == null && searcher is EpochSearcher;
         string? key = null;
         foreach (var leaf in searcher.IndexReader.Leaves)
@@ -64,7 +68,15 @@ internal sealed class SegmentSearch
             if (store != null)
             {
                 collector.Begin(leaf, keep: true);
-                weight.GetBulkScorer(leaf, !collector.AcceptsDocsOutOfOrder, null)?.Score(collector);
+                if (clauses != null)
+                {
+                    collector.Gather(clauses, leaf, keep: true);
+                }
+                else
+                {
+                    weight!.GetBulkScorer(leaf, !collector.AcceptsDocsOutOfOrder, null)?.Score(collector);
+                }
+
                 var tally = collector.End(out var added);
                 if (tally != null)
                 {
@@ -77,12 +89,20 @@ internal sealed class SegmentSearch
                 }
             }
 
-            // Small segments are scored in document order: Lucene's out-of-order BooleanScorer
-            // allocates a table of 2,048 buckets per clause and segment, which costs more than the
-            // few documents of a segment a refresh just wrote (and fed the garbage collector
-            // hundreds of megabytes a second under writes).
             collector.Begin(leaf, keep: false);
-            weight.GetBulkScorer(leaf, reader.MaxDoc < InOrderBelowDocs || !collector.AcceptsDocsOutOfOrder, reader.LiveDocs)?.Score(collector);
+            if (clauses != null)
+            {
+                collector.Gather(clauses, leaf, keep: false);
+            }
+            else
+            {
+                // Small segments are scored in document order: Lucene's out-of-order BooleanScorer
+                // allocates a table of 2,048 buckets per clause and segment, which costs more than the
+                // few documents of a segment a refresh just wrote (and fed the garbage collector
+                // hundreds of megabytes a second under writes).
+                weight!.GetBulkScorer(leaf, reader.MaxDoc < InOrderBelowDocs || !collector.AcceptsDocsOutOfOrder, reader.LiveDocs)?.Score(collector);
+            }
+
             collector.End(out _);
         }
     }

@@ -67,6 +67,12 @@ internal sealed partial class FacetedCollector
         /// <summary>Bytes held, roughly: what a cache of tallies counts against its budget.</summary>
         public long Bytes => (Present.Length + Toggle.Length + Rubrics.Length + Months.Length) * 4L + Candidates.Length * 16L + (Matched?.Length ?? 0) / 8 + 128;
 
+        /// <summary>How many candidates the tally keeps.</summary>
+        public int Capacity => _capacity;
+
+        /// <summary>The rank a document must beat to become a candidate: −∞ while there is room.</summary>
+        public double Threshold => _queue is { } queue && queue.Count >= _capacity && queue.TryPeek(out _, out var worst) ? worst.Rank : double.NegativeInfinity;
+
         public void Offer((double Rank, float Score, int Doc) key)
         {
             var queue = _queue!;
