@@ -62,9 +62,11 @@ public sealed class ObservabilityTests(LoggedApiFactory factory) : IClassFixture
         await client.GetAsync(new Uri("/api/search?q=satellites", UriKind.Relative));
 
         var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
-
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var text = await response.Content.ReadAsStringAsync();
+
+        // A request's duration is recorded when it ends on the server, which may be just after its
+        // client has read the answer: wait for it rather than race it.
+        var text = await BackgroundLoopTests.PollAsync(client, "/metrics", t => t.Contains("http_route=\"/api/search\"", StringComparison.Ordinal));
         Assert.Contains("http_server_request_duration_seconds_bucket", text);
         Assert.Contains("http_route=\"/api/search\"", text);
         Assert.Matches(@"search_index_documents(_ratio)?(\{[^}]*\})? 40", text);
@@ -110,7 +112,7 @@ public sealed class BackgroundLoopTests(FaultyLoopApiFactory factory) : IClassFi
     }
 
     /// <summary>Reads a page until it satisfies the check (generous deadline: CI's machine may be loaded).</summary>
-    private static async Task<string> PollAsync(HttpClient client, string path, Func<string, bool> check)
+    internal static async Task<string> PollAsync(HttpClient client, string path, Func<string, bool> check)
     {
         var last = "";
         for (var i = 0; i < 600; i++)

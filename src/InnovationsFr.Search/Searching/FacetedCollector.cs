@@ -20,8 +20,12 @@ namespace InnovationsFr.Search;
 /// </summary>
 internal sealed partial class FacetedCollector : ICollector
 {
-    /// <summary>Candidates a kept tally holds beyond the page depth, so that later deletions rarely exhaust it.</summary>
-    internal const int CandidateMargin = 64;
+    /// <summary>
+    /// Candidates a kept tally holds beyond the page depth, so that later deletions rarely exhaust it
+    /// (then the segment is searched again). Small: a pruned search's threshold is the last
+    /// candidate's rank, and 64 made a top 10 score 4.6× as many documents as 8 did.
+    /// </summary>
+    internal const int CandidateMargin = 8;
 
     private const int FirstYear = 1970;
     private const int MonthSlots = 200 * 12;

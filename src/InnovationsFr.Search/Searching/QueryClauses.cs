@@ -7,25 +7,26 @@ using Lucene.Net.Util;
 namespace InnovationsFr.Search;
 
 /// <summary>
-/// A reader's query taken apart the way a pruned search needs it: the top-level optional clauses
-/// (one per word or phrase, its synonyms, the proximity bonus), each with its own weight, and the
-/// exclusions. Lucene.Net 4.8 scores every document an OR query matches; Lucene 8 skips the ones
-/// that cannot reach the top (MaxScore, block-max WAND). This is MaxScore over per-segment clause
-/// bounds:
+/// A reader's query taken apart the way a pruned search needs it: its leaves (a term in a field, a
+/// phrase), each with its own weight, the tree of optional clauses above them (a word over its
+/// fields, a word and its synonyms, the proximity bonus), and the exclusions. Lucene.Net 4.8 scores
+/// every document an OR query matches; Lucene 8 skips the ones that cannot reach the top (MaxScore,
+/// block-max WAND). This is MaxScore over per-segment leaf bounds:
 /// <list type="number">
 /// <item><see cref="Matches"/>: which documents match, from the postings alone (no frequencies, no
 /// scores) — what counts, totals and facets need; several times cheaper than scoring them.</item>
-/// <item><see cref="Rank"/>: clauses sorted by the best score each can give in the segment; while
+/// <item><see cref="Rank"/>: leaves sorted by the best score each can give in the segment; while
 /// the smallest ones together cannot lift a document past the page's worst hit, they only add to
 /// documents the others found (they are advanced to them, never iterated), and a document is
-/// dropped as soon as what is left cannot make it competitive.</item>
+/// dropped as soon as what is left cannot make it competitive. A common word's body postings stop
+/// leading once the page fills; its title postings, short, keep leading.</item>
 /// </list>
-/// A clause's bound is the best score it gave in a segment it was scored on in full (a clause
-/// first seen is never skipped, and the search that scores it records its bound). Bounds are kept
-/// per segment core and <see cref="StatisticsEpoch"/>: the statistics BM25 scores with are those of
-/// the epoch, and a segment only loses documents. A document's score is the sum of its clauses'
-/// scores in clause order, in double, as Lucene's BooleanScorer adds them (BM25 has no coord and
-/// no query norm): the same score Lucene gives.
+/// A leaf's bound is the best score it gave in a segment it was scored on in full (a leaf first
+/// seen is never skipped, and the search that scores it records its bound). Bounds are kept per
+/// segment core and <see cref="StatisticsEpoch"/>: the statistics BM25 scores with are those of the
+/// epoch, and a segment only loses documents. A document's score is added up the tree as Lucene's
+/// scorers add it (each clause sums its children in double and gives a float; BM25 has no coord and
+/// no query norm): the same score, to the bit, as scoring every match.
 /// </summary>
 internal sealed class QueryClauses
 {
@@ -34,16 +35,14 @@ internal sealed class QueryClauses
 
     private static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, float>> BoundsBySegment = new();
 
-    private readonly Weight[] _weights;
-    private readonly string[] _keys;
-    private readonly Leaf[][] _leaves;
+    private readonly Leaf[] _leaves;
+    private readonly int[] _nodeParents;
     private readonly Leaf[] _excluded;
 
-    private QueryClauses(Weight[] weights, string[] keys, Leaf[][] leaves, Leaf[] excluded)
+    private QueryClauses(Leaf[] leaves, int[] nodeParents, Leaf[] excluded)
     {
-        _weights = weights;
-        _keys = keys;
         _leaves = leaves;
+        _nodeParents = nodeParents;
         _excluded = excluded;
     }
 
@@ -53,43 +52,38 @@ internal sealed class QueryClauses
     /// <summary>
     /// The clauses of <paramref name="query"/>, or null when it is not a plain disjunction (optional
     /// clauses made of optional clauses, terms and phrases; exclusions at the top): those are
-    /// searched the ordinary way. Only over an epoch's searcher, whose statistics bounds can be kept for.
+    /// searched the ordinary way. Only over an epoch's searcher (BM25), whose statistics bounds can be kept for.
     /// </summary>
     public static QueryClauses? For(IndexSearcher searcher, Query query)
     {
-        if (searcher is not EpochSearcher epoch || searcher.Rewrite(query) is not BooleanQuery top || top.MinimumNumberShouldMatch != 0 || top.Boost != 1f)
+        if (searcher is not EpochSearcher epoch || searcher.Similarity is not Lucene.Net.Search.Similarities.BM25Similarity
+            || searcher.Rewrite(query) is not BooleanQuery top || top.MinimumNumberShouldMatch != 0)
         {
             return null;
         }
 
-        var weights = new List<Weight>();
-        var keys = new List<string>();
-        var leaves = new List<Leaf[]>();
+        var leaves = new List<Leaf>();
+        var nodeParents = new List<int> { -1 };
         var excluded = new List<Leaf>();
         foreach (var clause in top.Clauses)
         {
-            var found = new List<Leaf>();
-            if (clause.Occur == Occur.MUST || !Flatten(searcher, clause.Query, found))
+            if (clause.Occur == Occur.MUST)
             {
                 return null;
             }
 
-            if (clause.Occur == Occur.MUST_NOT)
+            var into = clause.Occur == Occur.MUST_NOT ? excluded : leaves;
+            if (!Flatten(searcher, epoch.Epoch.Id, clause.Query, top.Boost, parent: 0, into, nodeParents))
             {
-                excluded.AddRange(found);
-                continue;
+                return null;
             }
-
-            weights.Add(searcher.CreateNormalizedWeight(clause.Query));
-            keys.Add(epoch.Epoch.Id + "|" + clause.Query);
-            leaves.Add([.. found]);
         }
 
-        return weights.Count == 0 ? null : new QueryClauses([.. weights], [.. keys], [.. leaves], [.. excluded]);
+        return leaves.Count == 0 ? null : new QueryClauses([.. leaves], [.. nodeParents], [.. excluded]);
     }
 
-    /// <summary>The terms and other leaves a clause matches by, when it only nests optional clauses.</summary>
-    private static bool Flatten(IndexSearcher searcher, Query query, List<Leaf> into)
+    /// <summary>Adds the leaves of an optional clause under node <paramref name="parent"/>; false when it holds anything but optional clauses, terms and phrases.</summary>
+    private static bool Flatten(IndexSearcher searcher, long epoch, Query query, float boost, int parent, List<Leaf> into, List<int> nodeParents)
     {
         switch (query)
         {
@@ -99,22 +93,26 @@ internal sealed class QueryClauses
                     return false;
                 }
 
+                var node = nodeParents.Count;
+                nodeParents.Add(parent);
                 foreach (var clause in boolean.Clauses)
                 {
-                    if (clause.Occur != Occur.SHOULD || !Flatten(searcher, clause.Query, into))
+                    if (clause.Occur != Occur.SHOULD || !Flatten(searcher, epoch, clause.Query, boost * boolean.Boost, node, into, nodeParents))
                     {
                         return false;
                     }
                 }
 
                 return true;
-            case TermQuery term:
-                into.Add(new Leaf(term.Term, null));
-                return true;
             case MatchAllDocsQuery:
                 return false;
             default:
-                into.Add(new Leaf(null, searcher.CreateNormalizedWeight(query)));
+                // Weighted as inside the whole query: BooleanWeight passes each clause its ancestors' boost.
+                var weight = query.CreateWeight(searcher);
+                weight.GetValueForNormalization();
+                weight.Normalize(1f, boost);
+                var key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{epoch}|{boost:R}|{query}");
+                into.Add(new Leaf((query as TermQuery)?.Term, weight, key, parent));
                 return true;
         }
     }
@@ -126,12 +124,9 @@ internal sealed class QueryClauses
         var matched = new FixedBitSet(reader.MaxDoc);
         var enums = new Dictionary<string, TermsEnum?>(StringComparer.Ordinal);
         DocsEnum? reuse = null;
-        foreach (var clause in _leaves)
+        foreach (var leaf in _leaves)
         {
-            foreach (var leaf in clause)
-            {
-                reuse = Each(context, leaf, live, enums, reuse, matched.Set);
-            }
+            reuse = Each(context, leaf, live, enums, reuse, matched.Set);
         }
 
         foreach (var leaf in _excluded)
@@ -161,7 +156,7 @@ internal sealed class QueryClauses
         }
         else
         {
-            docs = leaf.Weight!.GetScorer(context, live);
+            docs = leaf.Weight.GetScorer(context, live);
         }
 
         if (docs == null)
@@ -181,32 +176,35 @@ internal sealed class QueryClauses
     /// <summary>
     /// Offers <paramref name="collector"/> every document of <paramref name="candidates"/> that can
     /// still reach its page, with its score (MaxScore). With <paramref name="recordBounds"/> (the
-    /// candidates are every document the clauses match in the segment), the best score of each
-    /// clause scored in full is kept as its bound.
+    /// candidates are every document the leaves match in the segment), the best score of each
+    /// leaf scored in full is kept as its bound.
     /// </summary>
     public void Rank(AtomicReaderContext context, FixedBitSet candidates, FacetedCollector collector, bool recordBounds)
     {
-        var count = _weights.Length;
         var bounds = BoundsBySegment.GetValue(context.AtomicReader.CoreCacheKey, _ => new ConcurrentDictionary<string, float>(StringComparer.Ordinal));
+        var count = _leaves.Length;
         var scorers = new Scorer?[count];
         var bound = new float[count];
         var order = new List<int>(count);
         for (var i = 0; i < count; i++)
         {
-            scorers[i] = _weights[i].GetScorer(context, null);
-            if (scorers[i] is { } scorer && scorer.NextDoc() != DocIdSetIterator.NO_MORE_DOCS)
+            scorers[i] = _leaves[i].Weight.GetScorer(context, null);
+            if (scorers[i] != null)
             {
-                bound[i] = bounds.TryGetValue(_keys[i], out var known) ? known : float.PositiveInfinity;
+                bound[i] = bounds.TryGetValue(_leaves[i].Key, out var known) ? known : float.PositiveInfinity;
                 order.Add(i);
             }
         }
 
-        // Smallest bound first: the clauses at the front are the first to stop leading.
+        // Smallest bound first: the leaves at the front are the first to stop leading.
         order.Sort((a, b) => bound[a].CompareTo(bound[b]));
         var sorted = order.ToArray();
-        var reach = new double[sorted.Length + 1];
-        for (var t = 0; t < sorted.Length; t++)
+        var m = sorted.Length;
+        var at = new int[m];
+        var reach = new double[m + 1];
+        for (var t = 0; t < m; t++)
         {
+            at[t] = scorers[sorted[t]]!.NextDoc();
             reach[t + 1] = reach[t] + bound[sorted[t]];
         }
 
@@ -214,19 +212,20 @@ internal sealed class QueryClauses
         var maxFactor = RecencyBoost.FactorByDays(0) * (1 + 1e-5);
         var threshold = collector.Threshold;
         var leading = 0; // sorted[leading..] lead; sorted[..leading] only add
-        while (leading < sorted.Length && reach[leading + 1] * maxFactor < threshold)
+        while (leading < m && reach[leading + 1] * maxFactor < threshold)
         {
             leading++;
         }
 
         var scores = new float[count];
+        var sums = new double[_nodeParents.Length];
         var best = new float[count];
-        while (leading < sorted.Length)
+        while (leading < m)
         {
             var doc = DocIdSetIterator.NO_MORE_DOCS;
-            for (var t = leading; t < sorted.Length; t++)
+            for (var t = leading; t < m; t++)
             {
-                doc = Math.Min(doc, scorers[sorted[t]]!.DocID);
+                doc = Math.Min(doc, at[t]);
             }
 
             if (doc == DocIdSetIterator.NO_MORE_DOCS)
@@ -237,11 +236,11 @@ internal sealed class QueryClauses
             collector.Tick();
             if (!candidates.Get(doc))
             {
-                for (var t = leading; t < sorted.Length; t++)
+                for (var t = leading; t < m; t++)
                 {
-                    if (scorers[sorted[t]]!.DocID == doc)
+                    if (at[t] == doc)
                     {
-                        scorers[sorted[t]]!.NextDoc();
+                        at[t] = scorers[sorted[t]]!.NextDoc();
                     }
                 }
 
@@ -250,17 +249,17 @@ internal sealed class QueryClauses
 
             Array.Clear(scores);
             var sum = 0d;
-            for (var t = leading; t < sorted.Length; t++)
+            for (var t = leading; t < m; t++)
             {
-                var i = sorted[t];
-                var scorer = scorers[i]!;
-                if (scorer.DocID == doc)
+                if (at[t] == doc)
                 {
+                    var i = sorted[t];
+                    var scorer = scorers[i]!;
                     var score = scorer.GetScore();
                     scores[i] = score;
                     best[i] = Math.Max(best[i], score);
                     sum += score;
-                    scorer.NextDoc();
+                    at[t] = scorer.NextDoc();
                 }
             }
 
@@ -273,16 +272,15 @@ internal sealed class QueryClauses
                     break;
                 }
 
-                var i = sorted[t];
-                var scorer = scorers[i]!;
-                if (scorer.DocID < doc)
+                if (at[t] < doc)
                 {
-                    scorer.Advance(doc);
+                    at[t] = scorers[sorted[t]]!.Advance(doc);
                 }
 
-                if (scorer.DocID == doc)
+                if (at[t] == doc)
                 {
-                    scores[i] = scorer.GetScore();
+                    var i = sorted[t];
+                    scores[i] = scorers[i]!.GetScore();
                     sum += scores[i];
                 }
             }
@@ -292,17 +290,11 @@ internal sealed class QueryClauses
                 continue;
             }
 
-            var exact = 0d;
-            for (var i = 0; i < count; i++)
-            {
-                exact += scores[i];
-            }
-
-            collector.Scored(doc, (float)exact);
+            collector.Scored(doc, Total(scores, sums));
             if (collector.Threshold > threshold)
             {
                 threshold = collector.Threshold;
-                while (leading < sorted.Length && reach[leading + 1] * maxFactor < threshold)
+                while (leading < m && reach[leading + 1] * maxFactor < threshold)
                 {
                     leading++;
                 }
@@ -314,29 +306,47 @@ internal sealed class QueryClauses
             return;
         }
 
-        // A clause that led to the end was scored on every document it matches.
+        // A leaf that led to the end was scored on every document it matches.
         if (bounds.Count > MaxBoundsPerSegment)
         {
             bounds.Clear();
         }
 
-        for (var t = leading; t < sorted.Length; t++)
+        for (var t = leading; t < m; t++)
         {
             var i = sorted[t];
             if (float.IsPositiveInfinity(bound[i]))
             {
-                bounds[_keys[i]] = best[i];
+                bounds[_leaves[i].Key] = best[i];
             }
         }
+    }
+
+    /// <summary>A document's score from its leaves' scores, added up the tree as Lucene's scorers do (children in double, each clause a float).</summary>
+    private float Total(float[] scores, double[] sums)
+    {
+        Array.Clear(sums);
+        for (var i = 0; i < scores.Length; i++)
+        {
+            sums[_leaves[i].Parent] += scores[i];
+        }
+
+        // Nodes were numbered parents first: the last ones are the deepest.
+        for (var node = sums.Length - 1; node > 0; node--)
+        {
+            sums[_nodeParents[node]] += (float)sums[node];
+        }
+
+        return (float)sums[0];
     }
 
     /// <summary>The scores of <paramref name="docs"/> (ascending), as <see cref="Rank"/> computes them.</summary>
     public float[] Scores(AtomicReaderContext context, int[] docs)
     {
-        var scores = new double[docs.Length];
-        foreach (var weight in _weights)
+        var byLeaf = new float[docs.Length, _leaves.Length];
+        for (var i = 0; i < _leaves.Length; i++)
         {
-            if (weight.GetScorer(context, null) is not { } scorer)
+            if (_leaves[i].Weight.GetScorer(context, null) is not { } scorer)
             {
                 continue;
             }
@@ -350,14 +360,27 @@ internal sealed class QueryClauses
 
                 if (scorer.DocID == docs[d])
                 {
-                    scores[d] += scorer.GetScore();
+                    byLeaf[d, i] = scorer.GetScore();
                 }
             }
         }
 
-        return [.. scores.Select(s => (float)s)];
+        var scores = new float[_leaves.Length];
+        var sums = new double[_nodeParents.Length];
+        var totals = new float[docs.Length];
+        for (var d = 0; d < docs.Length; d++)
+        {
+            for (var i = 0; i < scores.Length; i++)
+            {
+                scores[i] = byLeaf[d, i];
+            }
+
+            totals[d] = Total(scores, sums);
+        }
+
+        return totals;
     }
 
-    /// <summary>A term (matched from its postings) or another query (phrase: matched by its scorer).</summary>
-    private readonly record struct Leaf(Term? Term, Weight? Weight);
+    /// <summary>A term or a phrase: its weight within the whole query, its bound's key, and the clause it belongs to.</summary>
+    private sealed record Leaf(Term? Term, Weight Weight, string Key, int Parent);
 }
