@@ -79,7 +79,23 @@ internal static class Completions
     /// </summary>
     private static IEnumerable<Completion> Titles(IndexSearcher searcher, string[] words, bool completingWord, List<string> completions, int limit)
     {
-        var query = new BooleanQuery();
+        var clauses = TitleClauses(words, completingWord, completions);
+        if (clauses.Count == 0)
+        {
+            yield break;
+        }
+
+        foreach (var doc in NewestTitles(searcher.IndexReader, clauses, Math.Min(limit, 3)))
+        {
+            var stored = ArticleDocument.Load(searcher, doc, ArticleDocument.LinkFields);
+            yield return new Completion(stored.Title, CompletionKind.Title, null, stored.Slug, stored.Id);
+        }
+    }
+
+    /// <summary>What a title must hold: every clause, each one of its title terms.</summary>
+    internal static List<string[]> TitleClauses(string[] words, bool completingWord, List<string> completions)
+    {
+        var clauses = new List<string[]>();
         for (var i = 0; i < words.Length; i++)
         {
             var stems = FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, words[i]);
@@ -89,43 +105,101 @@ internal static class Completions
                 var folded = stems.Count == 1 ? Vocabulary.Fold(words[i][(words[i].LastIndexOfAny(['\'', '’']) + 1)..]) : "";
                 if (folded.Length < MinTitlePrefix || !folded.All(char.IsLetterOrDigit))
                 {
-                    if (stems.Count == 0)
+                    if (stems.Count > 0)
                     {
-                        continue;
+                        clauses.Add([stems[^1]]);
                     }
 
-                    query.Add(new TermQuery(new Term(ArticleDocument.Title, stems[^1])), Occur.MUST);
                     continue;
                 }
 
                 // The stem of a whole word ("voiture" → "voitur"), or of the words it may become.
-                var either = new BooleanQuery { { new TermQuery(new Term(ArticleDocument.Title, stems[0])), Occur.SHOULD } };
-                foreach (var completion in completions.SelectMany(c => FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, c)).Distinct(StringComparer.Ordinal).Where(c => c != stems[0]))
-                {
-                    either.Add(new TermQuery(new Term(ArticleDocument.Title, completion)), Occur.SHOULD);
-                }
-
-                query.Add(either, Occur.MUST);
+                clauses.Add([stems[0], .. completions.SelectMany(c => FrenchAnalysis.Analyze(FrenchAnalysis.Stemmed, c)).Distinct(StringComparer.Ordinal).Where(c => c != stems[0])]);
             }
             else
             {
-                foreach (var stem in stems)
+                clauses.AddRange(stems.Select(stem => new[] { stem }));
+            }
+        }
+
+        return clauses;
+    }
+
+    /// <summary>
+    /// The newest <paramref name="count"/> documents whose title holds every clause (the lower
+    /// document first on the same instant, as Lucene's sort). Matches are read from postings into a
+    /// bit set per segment and dated from the segment's cached publication times: a common word's
+    /// title matches sorted by date through Lucene cost 30 ms at 1M articles (a score and a
+    /// doc-values read per match).
+    /// </summary>
+    internal static List<int> NewestTitles(IndexReader reader, List<string[]> clauses, int count)
+    {
+        var best = new PriorityQueue<int, (long Millis, int Doc)>(Comparer<(long Millis, int Doc)>.Create((a, b) => a.Millis != b.Millis ? a.Millis.CompareTo(b.Millis) : b.Doc.CompareTo(a.Doc)));
+        foreach (var leaf in reader.Leaves)
+        {
+            var segment = leaf.AtomicReader;
+            if (segment.GetTerms(ArticleDocument.Title)?.GetEnumerator() is not { } terms)
+            {
+                continue;
+            }
+
+            Lucene.Net.Util.FixedBitSet? matched = null;
+            DocsEnum? reuse = null;
+            foreach (var clause in clauses)
+            {
+                var any = new Lucene.Net.Util.FixedBitSet(segment.MaxDoc);
+                foreach (var term in clause)
                 {
-                    query.Add(new TermQuery(new Term(ArticleDocument.Title, stem)), Occur.MUST);
+                    if (!terms.SeekExact(new Lucene.Net.Util.BytesRef(term)))
+                    {
+                        continue;
+                    }
+
+                    reuse = terms.Docs(segment.LiveDocs, reuse, DocsFlags.NONE);
+                    int doc;
+                    while ((doc = reuse.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
+                    {
+                        any.Set(doc);
+                    }
+                }
+
+                if (matched == null)
+                {
+                    matched = any;
+                }
+                else
+                {
+                    matched.And(any);
+                }
+            }
+
+            if (matched == null || matched.Cardinality == 0)
+            {
+                continue;
+            }
+
+            var millis = SegmentCache.For(segment).Millis;
+            for (var doc = matched.NextSetBit(0); doc >= 0; doc = doc + 1 < matched.Length ? matched.NextSetBit(doc + 1) : -1)
+            {
+                var key = (millis[doc], leaf.DocBase + doc);
+                if (best.Count < count)
+                {
+                    best.Enqueue(key.Item2, key);
+                }
+                else if (best.TryPeek(out _, out var worst) && best.Comparer.Compare(key, worst) > 0)
+                {
+                    best.DequeueEnqueue(key.Item2, key);
                 }
             }
         }
 
-        if (query.Clauses.Count == 0)
+        var newest = new List<int>(best.Count);
+        while (best.TryDequeue(out var doc, out _))
         {
-            yield break;
+            newest.Add(doc);
         }
 
-        var newest = new Sort(new SortField(ArticleDocument.Published, SortFieldType.INT64, reverse: true));
-        foreach (var hit in searcher.Search(query, null, Math.Min(limit, 3), newest).ScoreDocs)
-        {
-            var stored = ArticleDocument.Load(searcher, hit.Doc, ArticleDocument.LinkFields);
-            yield return new Completion(stored.Title, CompletionKind.Title, null, stored.Slug, stored.Id);
-        }
+        newest.Reverse();
+        return newest;
     }
 }
