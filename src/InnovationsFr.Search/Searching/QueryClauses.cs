@@ -107,12 +107,19 @@ internal sealed class QueryClauses
             case MatchAllDocsQuery:
                 return false;
             default:
+                // A term is looked up once per segment, for matching and for scoring.
+                var states = query is TermQuery term ? TermContext.Build(searcher.TopReaderContext, term.Term) : null;
+                if (states != null)
+                {
+                    query = new TermQuery(((TermQuery)query).Term, states) { Boost = query.Boost };
+                }
+
                 // Weighted as inside the whole query: BooleanWeight passes each clause its ancestors' boost.
                 var weight = query.CreateWeight(searcher);
                 weight.GetValueForNormalization();
                 weight.Normalize(1f, boost);
                 var key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{epoch}|{boost:R}|{query}");
-                into.Add(new Leaf((query as TermQuery)?.Term, weight, key, parent));
+                into.Add(new Leaf((query as TermQuery)?.Term, states, weight, key, parent));
                 return true;
         }
     }
@@ -142,15 +149,22 @@ internal sealed class QueryClauses
         DocIdSetIterator? docs;
         if (leaf.Term is { } term)
         {
+            if (leaf.States!.Get(context.Ord) is not { } state)
+            {
+                return reuse; // not in this segment
+            }
+
             if (!enums.TryGetValue(term.Field, out var terms))
             {
                 terms = enums[term.Field] = context.AtomicReader.GetTerms(term.Field)?.GetEnumerator();
             }
 
-            if (terms == null || !terms.SeekExact(term.Bytes))
+            if (terms == null)
             {
                 return reuse;
             }
+
+            terms.SeekExact(term.Bytes, state);
 
             docs = reuse = terms.Docs(live, reuse, DocsFlags.NONE);
         }
@@ -382,5 +396,5 @@ internal sealed class QueryClauses
     }
 
     /// <summary>A term or a phrase: its weight within the whole query, its bound's key, and the clause it belongs to.</summary>
-    private sealed record Leaf(Term? Term, Weight Weight, string Key, int Parent);
+    private sealed record Leaf(Term? Term, TermContext? States, Weight Weight, string Key, int Parent);
 }
