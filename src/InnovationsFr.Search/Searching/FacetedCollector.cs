@@ -171,9 +171,16 @@ internal sealed partial class FacetedCollector : ICollector
         tally.Matched?.Or(matched);
         var filtered = _selectedCount > 0 || _plan.RubricKeys != null || _plan.FromMillis != null || _plan.ToMillis != null;
         var candidates = matched;
-        if (!filtered && !_plan.CountFacets)
+        if (!filtered)
         {
-            tally.TotalHits += matched.Cardinality;
+            var hits = (int)matched.Cardinality;
+            tally.TotalHits += hits;
+            if (_plan.CountFacets)
+            {
+                tally.TagBase += hits;
+                tally.TagBasePassing += hits;
+                CountUnfiltered(tally, matched, hits);
+            }
         }
         else
         {
@@ -197,6 +204,76 @@ internal sealed partial class FacetedCollector : ICollector
         // Bounds are learnt only where every match was a candidate and every document counts (none
         // deleted, or deleted ones included): later readers of the segment only have fewer.
         clauses.Rank(context, candidates, this, recordBounds: !filtered && !clauses.HasExclusions && (keep || context.AtomicReader.LiveDocs == null));
+    }
+
+    /// <summary>
+    /// Facet counts of the matches when no filter applies: tags, rubrics and months read from flat
+    /// arrays, a 64-bit word of matches at a time. When most of the segment matches, the counts of
+    /// the documents that do not are taken from the segment's whole counts instead (a broad query
+    /// over a million articles matches most of them, and counting was most of its cost).
+    /// </summary>
+    private void CountUnfiltered(SegmentTally tally, FixedBitSet matched, int hits)
+    {
+        var cache = _cache!;
+        var all = cache.All;
+        var tagStarts = cache.Tags.Starts;
+        var tagOrds = cache.Tags.Ords;
+        var rubricStarts = cache.Rubrics.Starts;
+        var rubricOrds = cache.Rubrics.Ords;
+        var monthIndex = all.MonthIndex;
+        var complement = hits > matched.Length / 2;
+        var sign = complement ? -1 : 1;
+        if (complement)
+        {
+            Add(all.Tags, tally.Present);
+            Add(all.Rubrics, tally.Rubrics);
+            Add(all.Months, tally.Months);
+        }
+
+        var words = matched.GetBits();
+        var wordCount = (matched.Length + 63) >> 6;
+        for (var w = 0; w < wordCount; w++)
+        {
+            var word = (ulong)words[w];
+            if (complement)
+            {
+                word = ~word;
+                if (w == wordCount - 1 && (matched.Length & 63) != 0)
+                {
+                    word &= (1UL << (matched.Length & 63)) - 1;
+                }
+            }
+
+            while (word != 0)
+            {
+                var doc = (w << 6) + BitOperations.TrailingZeroCount(word);
+                word &= word - 1;
+                for (var i = tagStarts[doc]; i < tagStarts[doc + 1]; i++)
+                {
+                    tally.Present[tagOrds[i]] += sign;
+                }
+
+                for (var i = rubricStarts[doc]; i < rubricStarts[doc + 1]; i++)
+                {
+                    tally.Rubrics[rubricOrds[i]] += sign;
+                }
+
+                tally.Months[monthIndex[doc]] += sign;
+            }
+
+            if ((w & 255) == 0)
+            {
+                CheckDeadline();
+            }
+        }
+    }
+
+    private static void Add(int[] from, int[] to)
+    {
+        for (var i = 0; i < from.Length; i++)
+        {
+            to[i] += from[i];
+        }
     }
 
     /// <summary>Newest first: the page is chosen by date alone, and only its documents are scored.</summary>
@@ -348,7 +425,7 @@ internal sealed partial class FacetedCollector : ICollector
         return passes;
     }
 
-    private static int MonthSlot(int month) => Math.Clamp(month - FirstYear * 12, 0, MonthSlots - 1);
+    internal static int MonthSlot(int month) => Math.Clamp(month - FirstYear * 12, 0, MonthSlots - 1);
 
     private bool HasRubric(SegmentCache cache, int doc)
     {

@@ -54,6 +54,11 @@ internal sealed class SegmentCache
 
     public int TagValueCount { get; }
 
+    private SegmentCounts? _all;
+
+    /// <summary>Tag, rubric and month counts over every document of the segment, deleted ones included (computed on first use).</summary>
+    public SegmentCounts All => LazyInitializer.EnsureInitialized(ref _all, () => SegmentCounts.Of(this));
+
     public static SegmentCache For(AtomicReader reader) => Caches.GetValue(reader.CoreCacheKey, _ => Read(reader));
 
     public static int Day(long unixMillis) => (int)Math.Floor(unixMillis / 86_400_000d);
@@ -116,5 +121,44 @@ internal sealed class SegmentCache
             starts[maxDoc] = ords.Count;
             return new Ordinals(starts, [.. ords], values == null ? 0 : (int)values.ValueCount);
         }
+    }
+}
+
+/// <summary>Counts of one segment's documents by tag ordinal, rubric ordinal and month (index from the segment's first month).</summary>
+internal sealed class SegmentCounts(int[] tags, int[] rubrics, int[] monthIndex, int[] months)
+{
+    public int[] Tags { get; } = tags;
+
+    public int[] Rubrics { get; } = rubrics;
+
+    /// <summary>Each document's month, as an index from the segment's first month.</summary>
+    public int[] MonthIndex { get; } = monthIndex;
+
+    public int[] Months { get; } = months;
+
+    public static SegmentCounts Of(SegmentCache cache)
+    {
+        var tags = new int[cache.Tags.ValueCount];
+        foreach (var ord in cache.Tags.Ords)
+        {
+            tags[ord]++;
+        }
+
+        var rubrics = new int[cache.Rubrics.ValueCount];
+        foreach (var ord in cache.Rubrics.Ords)
+        {
+            rubrics[ord]++;
+        }
+
+        var first = FacetedCollector.MonthSlot(cache.MinMonth);
+        var index = new int[cache.Months.Length];
+        var months = new int[FacetedCollector.MonthSlot(cache.MaxMonth) - first + 1];
+        for (var doc = 0; doc < index.Length; doc++)
+        {
+            index[doc] = FacetedCollector.MonthSlot(cache.Months[doc]) - first;
+            months[index[doc]]++;
+        }
+
+        return new SegmentCounts(tags, rubrics, index, months);
     }
 }
