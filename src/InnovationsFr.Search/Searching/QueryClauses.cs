@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
@@ -33,7 +34,7 @@ internal sealed class QueryClauses
     /// <summary>Bounds a segment core keeps before they are dropped and learnt again (a bound on memory).</summary>
     internal const int MaxBoundsPerSegment = 20_000;
 
-    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, float>> BoundsBySegment = new();
+    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, LeafBound>> BoundsBySegment = new();
 
     private readonly Leaf[] _leaves;
     private readonly int[] _nodeParents;
@@ -133,18 +134,18 @@ internal sealed class QueryClauses
         DocsEnum? reuse = null;
         foreach (var leaf in _leaves)
         {
-            reuse = Each(context, leaf, live, enums, reuse, matched.Set);
+            reuse = Each(context, leaf, live, enums, reuse, matched, clear: false);
         }
 
         foreach (var leaf in _excluded)
         {
-            reuse = Each(context, leaf, live, enums, reuse, matched.Clear);
+            reuse = Each(context, leaf, live, enums, reuse, matched, clear: true);
         }
 
         return matched;
     }
 
-    private static DocsEnum? Each(AtomicReaderContext context, Leaf leaf, IBits? live, Dictionary<string, TermsEnum?> enums, DocsEnum? reuse, Action<int> action)
+    private static DocsEnum? Each(AtomicReaderContext context, Leaf leaf, IBits? live, Dictionary<string, TermsEnum?> enums, DocsEnum? reuse, FixedBitSet matched, bool clear)
     {
         DocIdSetIterator? docs;
         if (leaf.Term is { } term)
@@ -178,10 +179,22 @@ internal sealed class QueryClauses
             return reuse;
         }
 
+        // The set's words written directly: a delegate call per posting cost a fifth of matching.
+        var words = matched.GetBits();
         int doc;
-        while ((doc = docs.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
+        if (clear)
         {
-            action(doc);
+            while ((doc = docs.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
+            {
+                words[doc >> 6] &= ~(1L << doc);
+            }
+        }
+        else
+        {
+            while ((doc = docs.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
+            {
+                words[doc >> 6] |= 1L << doc;
+            }
         }
 
         return reuse;
@@ -195,17 +208,29 @@ internal sealed class QueryClauses
     /// </summary>
     public void Rank(AtomicReaderContext context, FixedBitSet candidates, FacetedCollector collector, bool recordBounds)
     {
-        var bounds = BoundsBySegment.GetValue(context.AtomicReader.CoreCacheKey, _ => new ConcurrentDictionary<string, float>(StringComparer.Ordinal));
+        var bounds = BoundsBySegment.GetValue(context.AtomicReader.CoreCacheKey, _ => new ConcurrentDictionary<string, LeafBound>(StringComparer.Ordinal));
         var count = _leaves.Length;
         var scorers = new Scorer?[count];
         var bound = new float[count];
+        var blocks = new float[]?[count];
         var order = new List<int>(count);
+        var shift = WindowShift(context.AtomicReader.MaxDoc);
+        var windows = (context.AtomicReader.MaxDoc >> shift) + 1;
         for (var i = 0; i < count; i++)
         {
             scorers[i] = _leaves[i].Weight.GetScorer(context, null);
             if (scorers[i] != null)
             {
-                bound[i] = bounds.TryGetValue(_leaves[i].Key, out var known) ? known : float.PositiveInfinity;
+                if (bounds.TryGetValue(_leaves[i].Key, out var known))
+                {
+                    bound[i] = known.Max;
+                    blocks[i] = known.Windows;
+                }
+                else
+                {
+                    bound[i] = float.PositiveInfinity;
+                }
+
                 order.Add(i);
             }
         }
@@ -234,6 +259,8 @@ internal sealed class QueryClauses
         var scores = new float[count];
         var sums = new double[_nodeParents.Length];
         var best = new float[count];
+        var bestByWindow = new float[count][];
+        var window = -1;
         while (leading < m)
         {
             var doc = DocIdSetIterator.NO_MORE_DOCS;
@@ -245,6 +272,36 @@ internal sealed class QueryClauses
             if (doc == DocIdSetIterator.NO_MORE_DOCS)
             {
                 break;
+            }
+
+            // A new window of documents: skipped whole when its leaves' best scores there cannot
+            // reach the page (block-max: a common word's postings are mostly weak matches).
+            if (doc >> shift != window)
+            {
+                window = doc >> shift;
+                var most = 0d;
+                for (var t = 0; t < m && most * maxFactor < threshold; t++)
+                {
+                    var i = sorted[t];
+                    if (at[t] != DocIdSetIterator.NO_MORE_DOCS)
+                    {
+                        most += blocks[i] is { } known ? known[window] : bound[i];
+                    }
+                }
+
+                if (most * maxFactor < threshold)
+                {
+                    var next = (window + 1) << shift;
+                    for (var t = leading; t < m; t++)
+                    {
+                        if (at[t] < next)
+                        {
+                            at[t] = scorers[sorted[t]]!.Advance(next);
+                        }
+                    }
+
+                    continue;
+                }
             }
 
             collector.Tick();
@@ -271,7 +328,16 @@ internal sealed class QueryClauses
                     var scorer = scorers[i]!;
                     var score = scorer.GetScore();
                     scores[i] = score;
-                    best[i] = Math.Max(best[i], score);
+                    if (score > best[i])
+                    {
+                        best[i] = score;
+                    }
+
+                    if (float.IsPositiveInfinity(bound[i]))
+                    {
+                        var byWindow = bestByWindow[i] ??= new float[windows];
+                        byWindow[window] = Math.Max(byWindow[window], score);
+                    }
                     sum += score;
                     at[t] = scorer.NextDoc();
                 }
@@ -331,7 +397,7 @@ internal sealed class QueryClauses
             var i = sorted[t];
             if (float.IsPositiveInfinity(bound[i]))
             {
-                bounds[_leaves[i].Key] = best[i];
+                bounds[_leaves[i].Key] = new LeafBound(best[i], bestByWindow[i] ?? new float[windows]);
             }
         }
     }
@@ -394,6 +460,12 @@ internal sealed class QueryClauses
 
         return totals;
     }
+
+    /// <summary>Windows of 2^shift documents, about 64 a segment (at least 1,024 documents: a window costs a sum over the leaves).</summary>
+    private static int WindowShift(int maxDoc) => Math.Max(10, 64 - BitOperations.LeadingZeroCount((ulong)Math.Max(1, maxDoc / 64)));
+
+    /// <summary>A leaf's best score in a segment, overall and by window of documents.</summary>
+    private sealed record LeafBound(float Max, float[] Windows);
 
     /// <summary>A term or a phrase: its weight within the whole query, its bound's key, and the clause it belongs to.</summary>
     private sealed record Leaf(Term? Term, TermContext? States, Weight Weight, string Key, int Parent);
