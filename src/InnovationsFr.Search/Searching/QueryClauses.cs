@@ -80,6 +80,18 @@ internal sealed class QueryClauses
             }
         }
 
+        // A phrase matches only documents holding each of its words in its field: when the query also
+        // has one of those words as a term of that field (the proximity bonus always does), the
+        // phrase finds no document the term does not, and matching skips it.
+        var terms = leaves.Where(l => l.Term != null).Select(l => l.Term!).ToHashSet();
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            if (leaves[i].Query is PhraseQuery phrase && phrase.GetTerms().Any(terms.Contains))
+            {
+                leaves[i] = leaves[i] with { Subsumed = true };
+            }
+        }
+
         return leaves.Count == 0 ? null : new QueryClauses([.. leaves], [.. nodeParents], [.. excluded]);
     }
 
@@ -120,7 +132,7 @@ internal sealed class QueryClauses
                 weight.GetValueForNormalization();
                 weight.Normalize(1f, boost);
                 var key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{epoch}|{boost:R}|{query}");
-                into.Add(new Leaf((query as TermQuery)?.Term, states, weight, key, parent));
+                into.Add(new Leaf(query, (query as TermQuery)?.Term, states, weight, key, parent));
                 return true;
         }
     }
@@ -134,7 +146,10 @@ internal sealed class QueryClauses
         DocsEnum? reuse = null;
         foreach (var leaf in _leaves)
         {
-            reuse = Each(context, leaf, live, enums, reuse, matched, clear: false);
+            if (!leaf.Subsumed)
+            {
+                reuse = Each(context, leaf, live, enums, reuse, matched, clear: false);
+            }
         }
 
         foreach (var leaf in _excluded)
@@ -261,6 +276,8 @@ internal sealed class QueryClauses
         var best = new float[count];
         var bestByWindow = new float[count][];
         var window = -1;
+        var inWindow = new float[m]; // each leaf's bound in the current window, by sorted position
+        var windowReach = new double[m + 1];
         while (leading < m)
         {
             var doc = DocIdSetIterator.NO_MORE_DOCS;
@@ -279,17 +296,14 @@ internal sealed class QueryClauses
             if (doc >> shift != window)
             {
                 window = doc >> shift;
-                var most = 0d;
-                for (var t = 0; t < m && most * maxFactor < threshold; t++)
+                for (var t = 0; t < m; t++)
                 {
                     var i = sorted[t];
-                    if (at[t] != DocIdSetIterator.NO_MORE_DOCS)
-                    {
-                        most += blocks[i] is { } known ? known[window] : bound[i];
-                    }
+                    inWindow[t] = at[t] == DocIdSetIterator.NO_MORE_DOCS ? 0 : blocks[i] is { } known ? known[window] : bound[i];
+                    windowReach[t + 1] = windowReach[t] + inWindow[t];
                 }
 
-                if (most * maxFactor < threshold)
+                if (windowReach[m] * maxFactor < threshold)
                 {
                     var next = (window + 1) << shift;
                     for (var t = leading; t < m; t++)
@@ -305,7 +319,17 @@ internal sealed class QueryClauses
             }
 
             collector.Tick();
-            if (!candidates.Get(doc))
+            // Bounds before scores: the leaves at this document and what the others can add here.
+            var most = windowReach[leading];
+            for (var t = leading; t < m; t++)
+            {
+                if (at[t] == doc)
+                {
+                    most += inWindow[t];
+                }
+            }
+
+            if (most * maxFactor < threshold || !candidates.Get(doc))
             {
                 for (var t = leading; t < m; t++)
                 {
@@ -338,30 +362,43 @@ internal sealed class QueryClauses
                         var byWindow = bestByWindow[i] ??= new float[windows];
                         byWindow[window] = Math.Max(byWindow[window], score);
                     }
+
                     sum += score;
                     at[t] = scorer.NextDoc();
                 }
             }
 
+            // The leaves that only add, terms first (a phrase reads positions): stop as soon as what
+            // is left cannot make the document competitive.
             var competitive = true;
-            for (var t = leading - 1; t >= 0; t--)
+            var rest = windowReach[leading];
+            for (var pass = 0; pass < 2 && competitive; pass++)
             {
-                if ((sum + reach[t + 1]) * maxFactor < threshold)
-                {
-                    competitive = false;
-                    break;
-                }
-
-                if (at[t] < doc)
-                {
-                    at[t] = scorers[sorted[t]]!.Advance(doc);
-                }
-
-                if (at[t] == doc)
+                for (var t = leading - 1; t >= 0; t--)
                 {
                     var i = sorted[t];
-                    scores[i] = scorers[i]!.GetScore();
-                    sum += scores[i];
+                    if ((_leaves[i].Term == null) != (pass == 1))
+                    {
+                        continue;
+                    }
+
+                    if ((sum + rest) * maxFactor < threshold)
+                    {
+                        competitive = false;
+                        break;
+                    }
+
+                    rest -= inWindow[t];
+                    if (at[t] < doc)
+                    {
+                        at[t] = scorers[i]!.Advance(doc);
+                    }
+
+                    if (at[t] == doc)
+                    {
+                        scores[i] = scorers[i]!.GetScore();
+                        sum += scores[i];
+                    }
                 }
             }
 
@@ -468,5 +505,9 @@ internal sealed class QueryClauses
     private sealed record LeafBound(float Max, float[] Windows);
 
     /// <summary>A term or a phrase: its weight within the whole query, its bound's key, and the clause it belongs to.</summary>
-    private sealed record Leaf(Term? Term, TermContext? States, Weight Weight, string Key, int Parent);
+    private sealed record Leaf(Query Query, Term? Term, TermContext? States, Weight Weight, string Key, int Parent)
+    {
+        /// <summary>A phrase whose matches a term of the query already finds (not read when matching).</summary>
+        public bool Subsumed { get; init; }
+    }
 }
