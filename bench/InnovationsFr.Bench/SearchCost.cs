@@ -68,6 +68,11 @@ internal static class SearchCost
         Row(report, "… and without \"did you mean\"", Time(warmup, measured, q => engine.Search(new SearchRequest { Query = q, FacetLimit = 0, Suggest = false })));
         Row(report, "… and without typo tolerance", Time(warmup, measured, q => engine.Search(new SearchRequest { Query = q, FacetLimit = 0, Suggest = false, TypoTolerance = false })));
         Row(report, "… and 1 hit shown instead of 10", Time(warmup, measured, q => engine.Search(new SearchRequest { Query = q, FacetLimit = 0, Suggest = false, TypoTolerance = false, Size = 1 })));
+        // The same engine scoring every match (no pruning): what QueryClauses saves, in the same run.
+        engine.Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue, Pruning = false };
+        Row(report, "every match scored (pruning off): reader's search", Time(warmup, measured, q => engine.Search(new SearchRequest { Query = q })));
+        Row(report, "every match scored (pruning off): size=100, facetLimit=0", Time(warmup, measured, q => engine.Search(new SearchRequest { Query = q, Size = 100, FacetLimit = 0 })));
+        engine.Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue };
         product.Dispose();
         // As the service runs it: answer and hit caches on, tallies of large segments kept for later refreshes.
         using (var served = new SearchIndex(new IndexFolder(productRoot)))
