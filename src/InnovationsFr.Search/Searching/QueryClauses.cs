@@ -40,6 +40,11 @@ internal sealed class QueryClauses
     private readonly int[] _nodeParents;
     private readonly Leaf[] _excluded;
 
+    // Per segment, from Matches to Rank (a QueryClauses serves one search, on one thread): for each
+    // phrase, the documents holding all its words, which Rank walks instead of the phrase's positions.
+    private FixedBitSet?[] _discovery = [];
+    private int _discoveryOrd = -1;
+
     private QueryClauses(Leaf[] leaves, int[] nodeParents, Leaf[] excluded)
     {
         _leaves = leaves;
@@ -144,11 +149,66 @@ internal sealed class QueryClauses
         var matched = new FixedBitSet(reader.MaxDoc);
         var enums = new Dictionary<string, TermsEnum?>(StringComparer.Ordinal);
         DocsEnum? reuse = null;
+        _discovery = new FixedBitSet?[_leaves.Length];
+        _discoveryOrd = context.Ord;
+        // Terms first: a phrase is then read (positions) only where nothing else matched.
         foreach (var leaf in _leaves)
         {
-            if (!leaf.Subsumed)
+            if (leaf.Query is not PhraseQuery && !leaf.Subsumed)
             {
                 reuse = Each(context, leaf, live, enums, reuse, matched, clear: false);
+            }
+        }
+
+        for (var i = 0; i < _leaves.Length; i++)
+        {
+            var leaf = _leaves[i];
+            if (leaf.Query is not PhraseQuery phrase)
+            {
+                continue;
+            }
+
+            // The documents holding every word of the phrase (no positions read): where it may match.
+            var holding = (FixedBitSet?)null;
+            foreach (var term in phrase.GetTerms())
+            {
+                var docs = new FixedBitSet(reader.MaxDoc);
+                reuse = Each(context, new Leaf(new TermQuery(term), term, null, leaf.Weight, "", 0), live, enums, reuse, docs, clear: false);
+                if (holding == null)
+                {
+                    holding = docs;
+                }
+                else
+                {
+                    holding.And(docs);
+                }
+            }
+
+            holding ??= new FixedBitSet(reader.MaxDoc);
+            _discovery[i] = holding;
+            if (leaf.Subsumed)
+            {
+                continue;
+            }
+
+            var unmatched = (FixedBitSet)holding.Clone();
+            unmatched.AndNot(matched);
+            if (unmatched.Cardinality == 0 || leaf.Weight.GetScorer(context, live) is not { } scorer)
+            {
+                continue;
+            }
+
+            for (var doc = unmatched.NextSetBit(0); doc >= 0; doc = doc + 1 < unmatched.Length ? unmatched.NextSetBit(doc + 1) : -1)
+            {
+                if (scorer.DocID < doc && scorer.Advance(doc) == DocIdSetIterator.NO_MORE_DOCS)
+                {
+                    break;
+                }
+
+                if (scorer.DocID == doc)
+                {
+                    matched.Set(doc);
+                }
             }
         }
 
@@ -165,7 +225,8 @@ internal sealed class QueryClauses
         DocIdSetIterator? docs;
         if (leaf.Term is { } term)
         {
-            if (leaf.States!.Get(context.Ord) is not { } state)
+            var state = leaf.States?.Get(context.Ord);
+            if (leaf.States != null && state == null)
             {
                 return reuse; // not in this segment
             }
@@ -180,7 +241,14 @@ internal sealed class QueryClauses
                 return reuse;
             }
 
-            terms.SeekExact(term.Bytes, state);
+            if (state != null)
+            {
+                terms.SeekExact(term.Bytes, state);
+            }
+            else if (!terms.SeekExact(term.Bytes))
+            {
+                return reuse;
+            }
 
             docs = reuse = terms.Docs(live, reuse, DocsFlags.NONE);
         }
@@ -250,6 +318,10 @@ internal sealed class QueryClauses
             }
         }
 
+        // Phrases lead through the documents holding their words (Matches listed them): positions
+        // are read only where a document is worth scoring.
+        var discovery = _discoveryOrd == context.Ord && _discovery.Length == count ? _discovery : new FixedBitSet?[count];
+
         // Smallest bound first: the leaves at the front are the first to stop leading.
         order.Sort((a, b) => bound[a].CompareTo(bound[b]));
         var sorted = order.ToArray();
@@ -258,7 +330,7 @@ internal sealed class QueryClauses
         var reach = new double[m + 1];
         for (var t = 0; t < m; t++)
         {
-            at[t] = scorers[sorted[t]]!.NextDoc();
+            at[t] = Step(sorted[t], 0, discovery, scorers);
             reach[t + 1] = reach[t] + bound[sorted[t]];
         }
 
@@ -310,7 +382,7 @@ internal sealed class QueryClauses
                     {
                         if (at[t] < next)
                         {
-                            at[t] = scorers[sorted[t]]!.Advance(next);
+                            at[t] = Step(sorted[t], next, discovery, scorers);
                         }
                     }
 
@@ -335,7 +407,7 @@ internal sealed class QueryClauses
                 {
                     if (at[t] == doc)
                     {
-                        at[t] = scorers[sorted[t]]!.NextDoc();
+                        at[t] = Step(sorted[t], doc + 1, discovery, scorers);
                     }
                 }
 
@@ -350,6 +422,15 @@ internal sealed class QueryClauses
                 {
                     var i = sorted[t];
                     var scorer = scorers[i]!;
+                    if (discovery[i] != null)
+                    {
+                        at[t] = Step(i, doc + 1, discovery, scorers); // the discovery set, not the scorer
+                        if (scorer.DocID > doc || (scorer.DocID < doc && scorer.Advance(doc) != doc))
+                        {
+                            continue; // holds the phrase's words, not the phrase
+                        }
+                    }
+
                     var score = scorer.GetScore();
                     scores[i] = score;
                     if (score > best[i])
@@ -364,7 +445,10 @@ internal sealed class QueryClauses
                     }
 
                     sum += score;
-                    at[t] = scorer.NextDoc();
+                    if (discovery[i] == null)
+                    {
+                        at[t] = scorer.NextDoc();
+                    }
                 }
             }
 
@@ -389,12 +473,17 @@ internal sealed class QueryClauses
                     }
 
                     rest -= inWindow[t];
-                    if (at[t] < doc)
+                    var position = discovery[i] == null ? at[t] : scorers[i]!.DocID;
+                    if (position < doc)
                     {
-                        at[t] = scorers[i]!.Advance(doc);
+                        position = scorers[i]!.Advance(doc);
+                        if (discovery[i] == null)
+                        {
+                            at[t] = position;
+                        }
                     }
 
-                    if (at[t] == doc)
+                    if (position == doc)
                     {
                         scores[i] = scorers[i]!.GetScore();
                         sum += scores[i];
@@ -437,6 +526,19 @@ internal sealed class QueryClauses
                 bounds[_leaves[i].Key] = new LeafBound(best[i], bestByWindow[i] ?? new float[windows]);
             }
         }
+    }
+
+    /// <summary>Where leaf <paramref name="i"/> leads next, at or after <paramref name="target"/>: its scorer, or the documents holding a phrase's words.</summary>
+    private static int Step(int i, int target, FixedBitSet?[] discovery, Scorer?[] scorers)
+    {
+        if (discovery[i] is { } holding)
+        {
+            var next = target < holding.Length ? holding.NextSetBit(target) : -1;
+            return next < 0 ? DocIdSetIterator.NO_MORE_DOCS : next;
+        }
+
+        var scorer = scorers[i]!;
+        return target <= scorer.DocID + 1 ? scorer.NextDoc() : scorer.Advance(target);
     }
 
     /// <summary>A document's score from its leaves' scores, added up the tree as Lucene's scorers do (children in double, each clause a float).</summary>
