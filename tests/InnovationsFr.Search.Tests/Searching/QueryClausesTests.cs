@@ -52,6 +52,9 @@ public sealed class QueryClausesTests : IDisposable
         "fusée robot",
         "algoritme silicum",
         "commun réseau batterie satellite processeur données robot",
+        "\"robot robot\"",
+        "\"sur réseau\" \"orbite silicium\"",
+        "\"texte commun\"",
     };
 
     [Theory]
