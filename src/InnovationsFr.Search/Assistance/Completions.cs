@@ -156,11 +156,7 @@ internal static class Completions
                     }
 
                     reuse = terms.Docs(segment.LiveDocs, reuse, DocsFlags.NONE);
-                    int doc;
-                    while ((doc = reuse.NextDoc()) != DocIdSetIterator.NO_MORE_DOCS)
-                    {
-                        any.Set(doc);
-                    }
+                    QueryClauses.Mark(reuse, any);
                 }
 
                 if (matched == null)

@@ -144,11 +144,7 @@ internal sealed partial class FacetedCollector : ICollector
 
     public void Collect(int doc)
     {
-        // The clock is read every 1,024 matches: cheap, and a pathological query stops within milliseconds of its budget.
-        if ((++_matches & 1023) == 0)
-        {
-            CheckDeadline();
-        }
+        Tick();
 
         var tally = _tally!;
         tally.Matched?.Set(doc);
@@ -284,19 +280,9 @@ internal sealed partial class FacetedCollector : ICollector
         var capacity = tally.Capacity;
         for (var doc = candidates.NextSetBit(0); doc >= 0; doc = doc + 1 < candidates.Length ? candidates.NextSetBit(doc + 1) : -1)
         {
-            var key = ((double)millis[doc], 0f, doc);
-            if (_plan.After is { } after && WorstFirst.Instance.Compare((key.Item1, 0f, context.DocBase + doc), (after.Rank, 0f, after.Doc)) >= 0)
+            if (!OnEarlierPage(millis[doc], context.DocBase + doc))
             {
-                continue;
-            }
-
-            if (page.Count < capacity)
-            {
-                page.Enqueue(doc, key);
-            }
-            else if (page.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0)
-            {
-                page.DequeueEnqueue(doc, key);
+                WorstFirst.Keep(page, capacity, (millis[doc], 0f, doc));
             }
         }
 
@@ -314,7 +300,7 @@ internal sealed partial class FacetedCollector : ICollector
     /// <summary>Ranks a scored match that passes the filters (from <see cref="QueryClauses.Rank"/>).</summary>
     internal void Scored(int doc, float score) => Rank(_tally!, doc, score);
 
-    /// <summary>Counts a step of work: every 1,024, the time budget is checked.</summary>
+    /// <summary>Counts a step of work (a match, a document ranked): the clock is read every 1,024, cheap, and a pathological query stops within milliseconds of its budget.</summary>
     internal void Tick()
     {
         if ((++_matches & 1023) == 0)
@@ -486,13 +472,15 @@ internal sealed partial class FacetedCollector : ICollector
         var cache = _cache!;
         var score = textScore * RecencyBoost.FactorByDays(_plan.NewestDay - cache.Days[doc]);
         var key = (_plan.ByDate ? cache.Millis[doc] : (double)score, score, doc);
-        if (_plan.After is { } after && WorstFirst.Instance.Compare((key.Item1, score, _context!.DocBase + doc), (after.Rank, 0f, after.Doc)) >= 0)
+        if (!OnEarlierPage(key.Item1, _context!.DocBase + doc))
         {
-            return; // at or before the cursor: on an earlier page
+            tally.Offer(key);
         }
-
-        tally.Offer(key);
     }
+
+    /// <summary>Whether a document of this rank is at or before the cursor (on a page already shown).</summary>
+    private bool OnEarlierPage(double rank, int globalDoc) =>
+        _plan.After is { } after && WorstFirst.Instance.Compare((rank, 0f, globalDoc), (after.Rank, 0f, after.Doc)) >= 0;
 
     /// <summary>Adds a finished tally to the totals, less the documents the segment's current reader has deleted since it was counted.</summary>
     private bool Add(AtomicReaderContext context, SegmentTally tally, bool mustCoverPage = true)
@@ -542,15 +530,7 @@ internal sealed partial class FacetedCollector : ICollector
 
         foreach (var (rank, score, doc) in candidates)
         {
-            var key = (rank, score, context.DocBase + doc);
-            if (_top.Count < _plan.Depth)
-            {
-                _top.Enqueue(key.Item3, key);
-            }
-            else if (_top.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0)
-            {
-                _top.DequeueEnqueue(key.Item3, key);
-            }
+            WorstFirst.Keep(_top, _plan.Depth, (rank, score, context.DocBase + doc));
         }
 
         if (_plan.CountFacets)

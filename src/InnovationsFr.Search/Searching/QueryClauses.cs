@@ -173,7 +173,9 @@ internal sealed class QueryClauses
             foreach (var term in phrase.GetTerms())
             {
                 var docs = new FixedBitSet(reader.MaxDoc);
-                reuse = Each(context, new Leaf(new TermQuery(term), term, null, leaf.Weight, "", 0), live, enums, reuse, docs, clear: false);
+                var postings = Postings(context, term, null, live, enums, reuse);
+                Mark(postings, docs);
+                reuse = postings ?? reuse;
                 if (holding == null)
                 {
                     holding = docs;
@@ -220,50 +222,60 @@ internal sealed class QueryClauses
         return matched;
     }
 
+    /// <summary>Marks (or, with <paramref name="clear"/>, unmarks) the documents a leaf matches: a term from its postings, anything else through its scorer.</summary>
     private static DocsEnum? Each(AtomicReaderContext context, Leaf leaf, IBits? live, Dictionary<string, TermsEnum?> enums, DocsEnum? reuse, FixedBitSet matched, bool clear)
     {
-        DocIdSetIterator? docs;
-        if (leaf.Term is { } term)
+        if (leaf.Term is not { } term)
         {
-            var state = leaf.States?.Get(context.Ord);
-            if (leaf.States != null && state == null)
-            {
-                return reuse; // not in this segment
-            }
-
-            if (!enums.TryGetValue(term.Field, out var terms))
-            {
-                terms = enums[term.Field] = context.AtomicReader.GetTerms(term.Field)?.GetEnumerator();
-            }
-
-            if (terms == null)
-            {
-                return reuse;
-            }
-
-            if (state != null)
-            {
-                terms.SeekExact(term.Bytes, state);
-            }
-            else if (!terms.SeekExact(term.Bytes))
-            {
-                return reuse;
-            }
-
-            docs = reuse = terms.Docs(live, reuse, DocsFlags.NONE);
-        }
-        else
-        {
-            docs = leaf.Weight.GetScorer(context, live);
-        }
-
-        if (docs == null)
-        {
+            Mark(leaf.Weight.GetScorer(context, live), matched, clear);
             return reuse;
         }
 
-        // The set's words written directly: a delegate call per posting cost a fifth of matching.
-        var words = matched.GetBits();
+        var docs = Postings(context, term, leaf.States, live, enums, reuse);
+        Mark(docs, matched, clear);
+        return docs ?? reuse;
+    }
+
+    /// <summary>A term's documents in the segment, without frequencies (null when it has none there); its looked-up state is used when known.</summary>
+    private static DocsEnum? Postings(AtomicReaderContext context, Term term, TermContext? states, IBits? live, Dictionary<string, TermsEnum?> enums, DocsEnum? reuse)
+    {
+        var state = states?.Get(context.Ord);
+        if (states != null && state == null)
+        {
+            return null; // not in this segment
+        }
+
+        if (!enums.TryGetValue(term.Field, out var terms))
+        {
+            terms = enums[term.Field] = context.AtomicReader.GetTerms(term.Field)?.GetEnumerator();
+        }
+
+        if (terms == null)
+        {
+            return null;
+        }
+
+        if (state != null)
+        {
+            terms.SeekExact(term.Bytes, state);
+        }
+        else if (!terms.SeekExact(term.Bytes))
+        {
+            return null;
+        }
+
+        return terms.Docs(live, reuse, DocsFlags.NONE);
+    }
+
+    /// <summary>Sets (or clears) the bits of every document of <paramref name="docs"/>, writing the set's words directly (a delegate call per posting cost a fifth of matching).</summary>
+    internal static void Mark(DocIdSetIterator? docs, FixedBitSet bits, bool clear = false)
+    {
+        if (docs == null)
+        {
+            return;
+        }
+
+        var words = bits.GetBits();
         int doc;
         if (clear)
         {
@@ -279,8 +291,6 @@ internal sealed class QueryClauses
                 words[doc >> 6] |= 1L << doc;
             }
         }
-
-        return reuse;
     }
 
     /// <summary>

@@ -73,18 +73,7 @@ internal sealed partial class FacetedCollector
         /// <summary>The rank a document must beat to become a candidate: −∞ while there is room.</summary>
         public double Threshold => _queue is { } queue && queue.Count >= _capacity && queue.TryPeek(out _, out var worst) ? worst.Rank : double.NegativeInfinity;
 
-        public void Offer((double Rank, float Score, int Doc) key)
-        {
-            var queue = _queue!;
-            if (queue.Count < _capacity)
-            {
-                queue.Enqueue(key.Doc, key);
-            }
-            else if (queue.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0)
-            {
-                queue.DequeueEnqueue(key.Doc, key);
-            }
-        }
+        public void Offer((double Rank, float Score, int Doc) key) => WorstFirst.Keep(_queue!, _capacity, key);
 
         /// <summary>Collection is over: the candidates become a read-only array (a kept tally is shared by searches).</summary>
         public void Seal()
@@ -103,6 +92,19 @@ internal sealed partial class FacetedCollector
     private sealed class WorstFirst : IComparer<(double Rank, float Score, int Doc)>
     {
         public static readonly WorstFirst Instance = new();
+
+        /// <summary>Offers <paramref name="key"/> to the best <paramref name="capacity"/> kept in <paramref name="queue"/> (worst first).</summary>
+        public static void Keep(PriorityQueue<int, (double Rank, float Score, int Doc)> queue, int capacity, (double Rank, float Score, int Doc) key)
+        {
+            if (queue.Count < capacity)
+            {
+                queue.Enqueue(key.Doc, key);
+            }
+            else if (queue.TryPeek(out _, out var worst) && Instance.Compare(key, worst) > 0)
+            {
+                queue.DequeueEnqueue(key.Doc, key);
+            }
+        }
 
         public int Compare((double Rank, float Score, int Doc) x, (double Rank, float Score, int Doc) y)
         {
