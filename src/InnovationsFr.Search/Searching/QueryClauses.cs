@@ -45,6 +45,9 @@ internal sealed class QueryClauses
     private FixedBitSet?[] _discovery = [];
     private int _discoveryOrd = -1;
 
+    // Segments matched ahead, in parallel (MatchAhead), by segment ordinal: taken by Matches.
+    private readonly ConcurrentDictionary<int, SegmentMatches> _ahead = new();
+
     private QueryClauses(Leaf[] leaves, int[] nodeParents, Leaf[] excluded)
     {
         _leaves = leaves;
@@ -142,15 +145,56 @@ internal sealed class QueryClauses
         }
     }
 
+    /// <summary>
+    /// Documents whose positions a phrase of the query may have to read, summed over its phrases
+    /// (each phrase's rarest word's document frequency): a quoted phrase of two common words over a
+    /// million articles reads positions in most of them to count its matches exactly.
+    /// </summary>
+    public long PhraseWork(IndexReader reader)
+    {
+        long work = 0;
+        foreach (var leaf in _leaves)
+        {
+            if (leaf.Query is PhraseQuery phrase && !leaf.Subsumed)
+            {
+                work += phrase.GetTerms().Select(reader.DocFreq).DefaultIfEmpty(0).Min();
+            }
+        }
+
+        return work;
+    }
+
+    /// <summary>
+    /// Matches <paramref name="segments"/> on as many threads as there are cores, for <see cref="Matches"/>
+    /// to take (with the same live documents) instead of matching them again: a segment's matches
+    /// depend on no other segment's, unlike its ranking. What a heavy phrase costs is then spread
+    /// over the cores, as Lucene's searcher with an executor, or Elasticsearch's concurrent segment
+    /// search, spread it; the work, and so the throughput under load, is the same.
+    /// </summary>
+    public void MatchAhead(IReadOnlyList<(AtomicReaderContext Context, IBits? Live)> segments)
+    {
+        Parallel.ForEach(
+            segments.OrderByDescending(s => s.Context.AtomicReader.MaxDoc),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            s => _ahead[s.Context.Ord] = Match(s.Context, s.Live));
+    }
+
     /// <summary>The documents of the segment the query matches (among <paramref name="live"/> when given), from postings without frequencies.</summary>
     public FixedBitSet Matches(AtomicReaderContext context, IBits? live)
+    {
+        var found = _ahead.TryRemove(context.Ord, out var ahead) && ReferenceEquals(ahead.Live, live) ? ahead : Match(context, live);
+        _discovery = found.Discovery;
+        _discoveryOrd = context.Ord;
+        return found.Matched;
+    }
+
+    private SegmentMatches Match(AtomicReaderContext context, IBits? live)
     {
         var reader = context.AtomicReader;
         var matched = new FixedBitSet(reader.MaxDoc);
         var enums = new Dictionary<string, TermsEnum?>(StringComparer.Ordinal);
         DocsEnum? reuse = null;
-        _discovery = new FixedBitSet?[_leaves.Length];
-        _discoveryOrd = context.Ord;
+        var discovery = new FixedBitSet?[_leaves.Length];
         // Terms first: a phrase is then read (positions) only where nothing else matched.
         foreach (var leaf in _leaves)
         {
@@ -187,7 +231,7 @@ internal sealed class QueryClauses
             }
 
             holding ??= new FixedBitSet(reader.MaxDoc);
-            _discovery[i] = holding;
+            discovery[i] = holding;
             if (leaf.Subsumed)
             {
                 continue;
@@ -219,7 +263,7 @@ internal sealed class QueryClauses
             reuse = Each(context, leaf, live, enums, reuse, matched, clear: true);
         }
 
-        return matched;
+        return new SegmentMatches(live, matched, discovery);
     }
 
     /// <summary>Marks (or, with <paramref name="clear"/>, unmarks) the documents a leaf matches: a term from its postings, anything else through its scorer.</summary>
@@ -612,6 +656,9 @@ internal sealed class QueryClauses
 
     /// <summary>Windows of 2^shift documents, about 64 a segment (at least 1,024 documents: a window costs a sum over the leaves).</summary>
     private static int WindowShift(int maxDoc) => Math.Max(10, 64 - BitOperations.LeadingZeroCount((ulong)Math.Max(1, maxDoc / 64)));
+
+    /// <summary>A segment's matches among <see cref="Live"/>, and, for each phrase, the documents holding all its words.</summary>
+    private sealed record SegmentMatches(IBits? Live, FixedBitSet Matched, FixedBitSet?[] Discovery);
 
     /// <summary>A leaf's best score in a segment, overall and by window of documents.</summary>
     private sealed record LeafBound(float Max, float[] Windows);

@@ -38,6 +38,17 @@ internal sealed class SegmentSearch
 
     private static readonly ConditionalWeakTable<object, TallyStore> Stores = new();
 
+    /// <summary>
+    /// Documents whose positions a query's phrases may read (<see cref="QueryClauses.PhraseWork"/>)
+    /// from which its segments are matched on every core (below, threads cost more than they save).
+    /// </summary>
+    public long ParallelPhraseWork { get; init; } = 50_000;
+
+    private long _matchedAhead;
+
+    /// <summary>Searches whose segments were matched in parallel.</summary>
+    public long MatchedAhead => Interlocked.Read(ref _matchedAhead);
+
     /// <summary>Whether plain disjunctions are counted from postings and ranked with MaxScore (<see cref="QueryClauses"/>); off, every match is scored.</summary>
     public bool Pruning { get; init; } = true;
 
@@ -48,6 +59,24 @@ internal sealed class SegmentSearch
         var weight = clauses == null ? searcher.CreateNormalizedWeight(query) : null;
         var keeps = collector.Plan.After == null && searcher is EpochSearcher;
         string? key = null;
+        if (clauses != null && searcher.IndexReader.Leaves.Count > 1 && clauses.PhraseWork(searcher.IndexReader) >= ParallelPhraseWork)
+        {
+            // A heavy phrase: the segments to be matched (those without a kept tally) are matched on every core first.
+            key = keeps ? Key(((EpochSearcher)searcher).Epoch, query, collector.Plan) : null;
+            var ahead = new List<(AtomicReaderContext, IBits?)>();
+            foreach (var leaf in searcher.IndexReader.Leaves)
+            {
+                var kept = keeps && leaf.AtomicReader.MaxDoc >= MinKeptSegmentDocs;
+                if (!kept || !Stores.TryGetValue(leaf.AtomicReader.CoreCacheKey, out var store) || store.Get(key!) == null)
+                {
+                    ahead.Add((leaf, kept ? null : leaf.AtomicReader.LiveDocs));
+                }
+            }
+
+            clauses.MatchAhead(ahead);
+            Interlocked.Increment(ref _matchedAhead);
+        }
+
         foreach (var leaf in searcher.IndexReader.Leaves)
         {
             var reader = leaf.AtomicReader;

@@ -115,6 +115,47 @@ public sealed class QueryClausesTests : IDisposable
         Assert.Equal(everyMatch.Hits(0, 10).Select(h => (h.Doc, h.Score)), collector.Hits(0, 10).Select(h => (h.Doc, h.Score)));
     }
 
+    [Theory]
+    [InlineData("\"lancement de fusée\" données")]
+    [InlineData("\"sur réseau\" \"orbite silicium\"")]
+    [InlineData("\"texte commun\" -robot")]
+    public async Task PhrasesMatchedOnEveryCore_AnswerWhatOneThreadAnswers(string text)
+    {
+        // Live writes: a second segment, and deletions in the first.
+        using var index = new SearchIndex(_index.Folder, new SynonymFile(_synonyms)) { AcceptsWrites = true, CacheAnswers = false, RefreshEvery = TimeSpan.FromMilliseconds(50) };
+        index.Open();
+        var changes = Enumerable.Range(0, 3_000).Where(i => i % 13 == 0).Select(i => IndexChange.Delete($"a{i}")).ToList();
+        changes.AddRange(Enumerable.Range(0, 40).Select(i => IndexChange.Upsert(TestIndex.Article(
+            $"n{i}", $"Lancement de fusée {i}", $"Un texte commun sur réseau et orbite silicium, données du lancement de fusée {i}.", "2024-03-01T10:00:00+01:00", "Tech > Espace", tags: ["IA"]))));
+        Assert.True(await index.WaitVisibleAsync(index.Apply(changes), TimeSpan.FromSeconds(60)));
+        using (var lease = index.BorrowForTests())
+        {
+            Assert.True(lease.Searcher.IndexReader.Leaves.Count > 1, "the index has one segment: nothing to match in parallel");
+        }
+
+        var since = new DateTimeOffset(2023, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        SearchRequest[] requests =
+        [
+            new() { Query = text },
+            new() { Query = text, Size = 100, FacetLimit = 0 },
+            new() { Query = text, Tags = ["IA"], Rubric = "Tech", From = since },
+            new() { Query = text, Sort = SearchSort.Date, Size = 15 },
+        ];
+        foreach (var request in requests)
+        {
+            index.Segments = new SegmentSearch { Pruning = false, MinKeptSegmentDocs = int.MaxValue };
+            var oneThread = Answer(index.Search(request));
+            // Segments matched ahead among their live documents, and (kept tallies) among all of them.
+            foreach (var kept in new[] { int.MaxValue, 0 })
+            {
+                var parallel = new SegmentSearch { ParallelPhraseWork = 0, MinKeptSegmentDocs = kept };
+                index.Segments = parallel;
+                Assert.Equal(oneThread, Answer(index.Search(request)));
+                Assert.Equal(1, parallel.MatchedAhead);
+            }
+        }
+    }
+
     /// <summary>The same request answered with pruning and with every match scored, on one reader, as JSON less the timing.</summary>
     private (string Pruned, string EveryMatch) Both(SearchRequest request)
     {
