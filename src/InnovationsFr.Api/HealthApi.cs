@@ -37,9 +37,11 @@ public static class HealthApi
         // Searches still answer when the background loop fails, but writes stop becoming visible:
         // "degraded" (still 200, so a lone instance is not taken out of service) with the error.
         var stats = index.Stats();
-        return TypedResults.Ok(index.BackgroundError is { } error
+        var status = index.BackgroundError is { } error
             ? new HealthStatus("degraded", stats.Articles, stats.Generation) { BackgroundError = error, FailingSince = index.BackgroundFailingSince }
-            : new HealthStatus("ready", stats.Articles, stats.Generation));
+            : new HealthStatus("ready", stats.Articles, stats.Generation);
+        // Which learned ranking is in force, and why the file on disk is not, when it is not.
+        return TypedResults.Ok(status with { RankingModel = index.Ranking.Current?.Fingerprint, RankingModelProblem = index.Ranking.Problem });
     }
 }
 
@@ -54,4 +56,12 @@ public sealed record HealthStatus(string Status, int Articles, string Generation
 
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? FailingSince { get; init; }
+
+    /// <summary>The learned ranking model in force (its fingerprint), or absent: the first stage's ranking.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? RankingModel { get; init; }
+
+    /// <summary>Why the configured model file is not in force (unreadable, learnt over other features).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? RankingModelProblem { get; init; }
 }

@@ -36,14 +36,22 @@ internal static class Cli
           InnovationsFr.Indexer related-eval --index DIR --judgments FILE
               Precision@5 and nDCG@5 of related articles against judgments, for text only,
               tags only and both combined (the ablation).
-          InnovationsFr.Indexer eval --dataset DIR [--queries FILE] [--run FILE] [--baseline] [--synonyms FILE]
-              Relevance on a test collection (docs.jsonl, queries*.jsonl, qrels.tsv): indexes the
+          InnovationsFr.Indexer eval --dataset DIR [--split dev|test] [--queries FILE] [--model FILE] [--run FILE] [--baseline] [--synonyms FILE]
+              Relevance on a test collection (docs.jsonl, queries.SPLIT.jsonl, qrels.tsv): indexes the
               documents in a temporary folder with the product's analysis, runs each query as
               /api/search does and prints "FILE SYSTEM METRIC VALUE" lines (MRR@10, nDCG@10,
-              Recall@100, zero-results, p50-ms, p99-ms) per query file (default: queries.*.jsonl).
+              Recall@100, zero-results, p50-ms, p99-ms). --split: dev (default) or test; tune on
+              dev, look at test once. --model: re-rank with a learned ranking model.
               --run writes the ranked lists (query, document, rank, score; tab-separated, top 100);
               --baseline also runs bare Lucene BM25 (title ×2 + body, words OR-ed) for comparison;
               --synonyms: the editors' synonym file, as the API uses it (config/synonyms.txt).
+          InnovationsFr.Indexer learn-ranking --index DIR --judgments FILE [--queries FILE] --out FILE [--no-priors] [--trees N] [--leaves N]
+          InnovationsFr.Indexer learn-ranking --dataset DIR [--split dev] --out FILE [--no-priors]
+              Learns a ranking model (LambdaMART trees) from judgments: lines "query<TAB>article<TAB>grade"
+              (grade 0 to 10; with --queries, a JSON lines file of id and text, the first column is a
+              query id), or a test collection's split. The service re-orders its first 100 candidates
+              with the model named by Search:RankingModelPath (read again when the file changes).
+              --no-priors: learn without what the judgments say of each article.
           InnovationsFr.Indexer related --index DIR --id ID [--limit N]
               The related articles of one article, with why.
           InnovationsFr.Indexer tag-duplicates --index DIR [--limit N]
@@ -72,7 +80,7 @@ internal static class Cli
                 rest = ["--input", .. rest];
             }
 
-            parsed = Arguments.Parse(rest, flags: new HashSet<string>(StringComparer.Ordinal) { "strict", "baseline" });
+            parsed = Arguments.Parse(rest, flags: new HashSet<string>(StringComparer.Ordinal) { "strict", "baseline", "no-priors" });
         }
         catch (ArgumentException e)
         {
@@ -94,7 +102,8 @@ internal static class Cli
                 "related" => Related(parsed, output),
                 "eval" => await RelevanceEval.RunAsync(
                     parsed.One("dataset") ?? throw new ArgumentException("eval needs --dataset DIR"),
-                    parsed.One("queries"), parsed.One("run"), parsed.Has("baseline"), parsed.One("synonyms"), output, cancellationToken),
+                    parsed.One("queries"), parsed.One("split") ?? "dev", parsed.One("run"), parsed.Has("baseline"), parsed.One("synonyms"), parsed.One("model"), output, cancellationToken),
+                "learn-ranking" => await LearnRankingAsync(parsed, output, cancellationToken),
                 _ => UsageError(error, $"unknown command '{args[0]}'"),
             };
         }
@@ -209,6 +218,35 @@ internal static class Cli
         var left = report.Skipped.Count == 0 ? "none" : string.Join(", ", report.Skipped.Select(s => $"{s.Value} {s.Key}"));
         output.WriteLine($"{written} published posts written to {target}; left out: {left}");
         return written == 0 && report.Problems.Count > 0 ? ExitCode.Refused : ExitCode.Ok;
+    }
+
+    private static async Task<int> LearnRankingAsync(Arguments args, TextWriter output, CancellationToken cancellationToken)
+    {
+        var outFile = args.One("out") ?? throw new ArgumentException("learn-ranking needs --out FILE (e.g. config/ranking-model.zip)");
+        var training = new RankingTraining
+        {
+            Trees = args.Int("trees") ?? new RankingTraining().Trees,
+            Leaves = args.Int("leaves") ?? new RankingTraining().Leaves,
+        };
+        if (training.Trees is < 1 or > 5_000 || training.Leaves is < 2 or > 256)
+        {
+            throw new ArgumentException("--trees is 1 to 5000 and --leaves 2 to 256");
+        }
+
+        if (args.One("dataset") is { } dataset)
+        {
+            return await RelevanceEval.LearnAsync(dataset, args.One("split") ?? "dev", !args.Has("no-priors"), args.One("synonyms"), outFile, training, output, cancellationToken);
+        }
+
+        var indexPath = args.One("index") ?? throw new ArgumentException("learn-ranking needs --index DIR and --judgments FILE (or --dataset DIR)");
+        var queries = args.One("queries") is { } queriesPath ? RelevanceEval.ReadQueries(queriesPath).ToDictionary(q => q.Id, q => q.Text, StringComparer.Ordinal) : null;
+        var judgments = RankingJudgment.Load(args.One("judgments") ?? throw new ArgumentException("learn-ranking needs --judgments FILE"), queries);
+        using var index = new SearchIndex(new IndexFolder(indexPath), new SynonymFile(args.One("synonyms")));
+        index.Open();
+        var model = RankingLearner.Learn(index, judgments, !args.Has("no-priors"), training, output);
+        model.Save(outFile);
+        output.WriteLine($"model written to {outFile}{(args.Has("no-priors") ? " (no priors)" : $" (priors for {model.PriorArticles} articles)")}");
+        return ExitCode.Ok;
     }
 
     private static int RelatedEval(Arguments args, TextWriter output)

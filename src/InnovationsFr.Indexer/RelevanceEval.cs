@@ -16,11 +16,66 @@ internal static class RelevanceEval
     /// <summary>Documents without a date are dated this (an old reference page: no recency bonus).</summary>
     private static readonly DateTimeOffset Undated = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static async Task<int> RunAsync(string dataset, string? queriesFile, string? runFile, bool baseline, string? synonymsFile, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string dataset, string? queriesFile, string split, string? runFile, bool baseline, string? synonymsFile, string? modelFile, TextWriter output, CancellationToken cancellationToken)
     {
+        var (qrelsPath, queryFile) = Collection(dataset, queriesFile, split);
+        var judgments = RelevanceJudgments.LoadQrels(qrelsPath);
+        if (modelFile != null)
+        {
+            // Refused here, not silently ignored by the index: a model that cannot be read measures nothing.
+            RankingModel.Load(modelFile);
+        }
+
+        using var collection = await IndexedCollection.OpenAsync(dataset, synonymsFile, modelFile, output, cancellationToken);
+        var index = collection.Index;
+        using var bare = baseline ? new BaselineRanker(collection.Documents) : null;
+        using var run = runFile != null ? new StreamWriter(runFile) : null;
+        var queries = ReadQueries(queryFile).Where(q => judgments.ByQuery.ContainsKey(q.Id)).ToList();
+        var label = Path.GetFileName(queryFile);
+        Report(output, label, modelFile == null ? "product" : "product+model", queries, judgments, q =>
+            index.Search(new SearchRequest { Query = q, Size = SearchRequest.MaxSize, FacetLimit = 0 }).Hits.Select(h => h.Id).ToList(), run);
+        if (bare != null)
+        {
+            Report(output, label, "baseline", queries, judgments, q => bare.Rank(q, 100), null);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Learns a ranking model from a collection's judgments of one split (dev by default: never test).</summary>
+    public static async Task<int> LearnAsync(string dataset, string split, bool withPriors, string? synonymsFile, string outFile, RankingTraining training, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (split == "test")
+        {
+            throw new ArgumentException("learn-ranking learns from the dev split only: the test split is for reporting");
+        }
+
+        var (qrelsPath, queryFile) = Collection(dataset, null, split);
+        var judged = RelevanceJudgments.LoadQrels(qrelsPath);
+        var judgments = ReadQueries(queryFile)
+            .Where(q => judged.ByQuery.ContainsKey(q.Id))
+            .SelectMany(q => judged.ByQuery[q.Id].Select(d => new RankingJudgment(q.Text, d.Key, d.Value)))
+            .ToList();
+        using var collection = await IndexedCollection.OpenAsync(dataset, synonymsFile, null, output, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var model = RankingLearner.Learn(collection.Index, judgments, withPriors, training, output);
+        model.Save(outFile);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"learnt from {Path.GetFileName(queryFile)} in {clock.Elapsed.TotalSeconds:F1} s{(withPriors ? $", priors for {model.PriorArticles} articles" : ", no priors")}: {outFile}"));
+        return 0;
+    }
+
+    /// <summary>A collection's judgments and the query file of a split (or the one given).</summary>
+    private static (string Qrels, string Queries) Collection(string dataset, string? queriesFile, string split)
+    {
+        if (split is not ("dev" or "test"))
+        {
+            throw new ArgumentException($"--split is dev or test, not '{split}'");
+        }
+
         var docsPath = Path.Combine(dataset, "docs.jsonl");
         var qrelsPath = Path.Combine(dataset, "qrels.tsv");
-        foreach (var path in new[] { docsPath, qrelsPath })
+        var queries = queriesFile ?? Path.Combine(dataset, $"queries.{split}.jsonl");
+        foreach (var path in new[] { docsPath, qrelsPath, queries })
         {
             if (!File.Exists(path))
             {
@@ -28,47 +83,62 @@ internal static class RelevanceEval
             }
         }
 
-        var queryFiles = queriesFile != null
-            ? [queriesFile]
-            : Directory.GetFiles(dataset, "queries.*.jsonl").Order(StringComparer.Ordinal).DefaultIfEmpty(Path.Combine(dataset, "queries.jsonl")).ToArray();
-        var judgments = RelevanceJudgments.LoadQrels(qrelsPath);
+        return (qrelsPath, queries);
+    }
 
-        var work = Path.Combine(Path.GetTempPath(), "innovationsfr-eval-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(work);
-        try
+    /// <summary>A collection's documents indexed with the product's analysis in a temporary folder, removed when disposed.</summary>
+    private sealed class IndexedCollection : IDisposable
+    {
+        private readonly string _work;
+
+        private IndexedCollection(string work, SearchIndex index, List<(string Id, string Title, string Body)> documents)
         {
-            var corpus = Path.Combine(work, "corpus.jsonl");
-            var documents = WriteCorpus(docsPath, corpus);
-            var clock = Stopwatch.StartNew();
-            var report = await IndexBuilder.BuildAsync(new IndexFolder(Path.Combine(work, "index")), [corpus], new BuildOptions(), null, cancellationToken);
-            if (report.Outcome != BuildOutcome.Published)
-            {
-                throw new IOException($"the collection could not be indexed: {report.Outcome}");
-            }
-
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(Path.GetFullPath(dataset).TrimEnd('/'))}: {report.Articles} documents indexed in {clock.Elapsed.TotalSeconds:F1} s"));
-            using var index = new SearchIndex(new IndexFolder(Path.Combine(work, "index")), new SynonymFile(synonymsFile));
-            index.Open();
-            using var bare = baseline ? new BaselineRanker(documents) : null;
-            using var run = runFile != null ? new StreamWriter(runFile) : null;
-            foreach (var file in queryFiles)
-            {
-                var queries = ReadQueries(file).Where(q => judgments.ByQuery.ContainsKey(q.Id)).ToList();
-                var label = Path.GetFileName(file);
-                Report(output, label, "product", queries, judgments, q =>
-                {
-                    var ids = index.Search(new SearchRequest { Query = q, Size = SearchRequest.MaxSize, FacetLimit = 0 }).Hits.Select(h => h.Id).ToList();
-                    return ids;
-                }, run);
-                if (bare != null)
-                {
-                    Report(output, label, "baseline", queries, judgments, q => bare.Rank(q, 100), null);
-                }
-            }
-
-            return 0;
+            _work = work;
+            Index = index;
+            Documents = documents;
         }
-        finally
+
+        public SearchIndex Index { get; }
+
+        public List<(string Id, string Title, string Body)> Documents { get; }
+
+        public static async Task<IndexedCollection> OpenAsync(string dataset, string? synonymsFile, string? modelFile, TextWriter output, CancellationToken cancellationToken)
+        {
+            var work = Path.Combine(Path.GetTempPath(), "innovationsfr-eval-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(work);
+            try
+            {
+                var corpus = Path.Combine(work, "corpus.jsonl");
+                var documents = WriteCorpus(Path.Combine(dataset, "docs.jsonl"), corpus);
+                var clock = Stopwatch.StartNew();
+                var report = await IndexBuilder.BuildAsync(new IndexFolder(Path.Combine(work, "index")), [corpus], new BuildOptions(), null, cancellationToken);
+                if (report.Outcome != BuildOutcome.Published)
+                {
+                    throw new IOException($"the collection could not be indexed: {report.Outcome}");
+                }
+
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(Path.GetFullPath(dataset).TrimEnd('/'))}: {report.Articles} documents indexed in {clock.Elapsed.TotalSeconds:F1} s"));
+                var index = new SearchIndex(new IndexFolder(Path.Combine(work, "index")), new SynonymFile(synonymsFile))
+                {
+                    Ranking = modelFile == null ? RankingModelFile.None : new RankingModelFile(modelFile),
+                };
+                index.Open();
+                return new IndexedCollection(work, index, documents);
+            }
+            catch
+            {
+                Delete(work);
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            Index.Dispose();
+            Delete(_work);
+        }
+
+        private static void Delete(string work)
         {
             try
             {

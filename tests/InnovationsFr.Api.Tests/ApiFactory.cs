@@ -22,6 +22,8 @@ public class ApiFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("Search:IndexPath", _indexPath);
         builder.UseSetting("Search:CorpusPath", ShippedCorpus);
+        // No learned ranking unless a test gives one (a model left in the repository's config/ must not change answers).
+        builder.UseSetting("Search:RankingModelPath", RankingModelPath);
         builder.UseSetting("Cors:AllowedOrigins:0", AllowedOrigin);
         // Tests send hundreds of requests from one client: the limiter has its own tests.
         builder.UseSetting("RateLimit:PermitLimit", "0");
@@ -30,6 +32,9 @@ public class ApiFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>Where this API looks for its learned ranking model (nothing there unless a test writes it).</summary>
+    public string RankingModelPath => Path.Combine(_indexPath + "-config", "ranking-model.zip");
 
     /// <summary>Configuration a test class's API runs with, over the defaults above.</summary>
     protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
@@ -70,6 +75,10 @@ public class ApiFactory : WebApplicationFactory<Program>
         try
         {
             Directory.Delete(_indexPath, recursive: true);
+            if (Directory.Exists(_indexPath + "-config"))
+            {
+                Directory.Delete(_indexPath + "-config", recursive: true);
+            }
         }
         catch (IOException)
         {

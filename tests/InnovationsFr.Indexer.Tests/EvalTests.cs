@@ -27,10 +27,10 @@ public sealed class EvalTests : IDisposable
 
     private static string Query(string id, string text) => JsonSerializer.Serialize(new { id, text });
 
-    private static Dictionary<string, double> Metrics(string output, string file) => output
+    private static Dictionary<string, double> Metrics(string output, string file, string system = "product") => output
         .Split('\n', StringSplitOptions.RemoveEmptyEntries)
         .Select(l => l.Trim().Split(' '))
-        .Where(p => p.Length == 4 && p[0] == file && p[1] == "product")
+        .Where(p => p.Length == 4 && p[0] == file && p[1] == system)
         .ToDictionary(p => p[2], p => double.Parse(p[3], CultureInfo.InvariantCulture));
 
     [Fact]
@@ -39,21 +39,70 @@ public sealed class EvalTests : IDisposable
         var run = Path.Combine(_root, "run.tsv");
         var output = new StringWriter();
 
-        var code = await Cli.RunAsync(["eval", "--dataset", _root, "--run", run, "--baseline"], output, new StringWriter(), CancellationToken.None);
+        var code = await Cli.RunAsync(["eval", "--dataset", _root, "--baseline"], output, new StringWriter(), CancellationToken.None);
 
+        // dev by default: test is looked at only when asked for.
         Assert.Equal(ExitCode.Ok, code);
         var dev = Metrics(output.ToString(), "queries.dev.jsonl");
         Assert.Equal(1.0, dev["MRR@10"]);
         Assert.Equal(0.0, dev["zero-results"]);
+        Assert.DoesNotContain("queries.test.jsonl", output.ToString());
+        Assert.Contains("queries.dev.jsonl baseline nDCG@10", output.ToString());
+
+        output = new StringWriter();
+        code = await Cli.RunAsync(["eval", "--dataset", _root, "--split", "test", "--run", run], output, new StringWriter(), CancellationToken.None);
+        Assert.Equal(ExitCode.Ok, code);
         var test = Metrics(output.ToString(), "queries.test.jsonl");
         // "licenciment" is a typo: the fallback still finds d3; "zzzz" finds nothing.
         Assert.Equal(0.5, test["MRR@10"]);
         Assert.Equal(0.5, test["zero-results"]);
-        Assert.Contains("queries.dev.jsonl baseline nDCG@10", output.ToString());
 
         var lines = File.ReadAllLines(run).Select(l => l.Split('\t')).ToList();
         Assert.All(lines, l => Assert.Equal(4, l.Length));
         Assert.Contains(lines, l => l[0] == "q3" && l[1] == "d3" && l[2] == "1");
+    }
+
+    [Fact]
+    public async Task LearnRanking_OnTheDevSplit_WritesAModelThatEvalUses()
+    {
+        var model = Path.Combine(_root, "model.zip");
+        var output = new StringWriter();
+
+        var code = await Cli.RunAsync(["learn-ranking", "--dataset", _root, "--out", model, "--trees", "5", "--leaves", "2"], output, new StringWriter(), CancellationToken.None);
+
+        Assert.Equal(ExitCode.Ok, code);
+        Assert.Contains("learnt from queries.dev.jsonl", output.ToString());
+        Assert.True(File.Exists(model));
+        output = new StringWriter();
+        Assert.Equal(ExitCode.Ok, await Cli.RunAsync(["eval", "--dataset", _root, "--model", model], output, new StringWriter(), CancellationToken.None));
+        Assert.Equal(1.0, Metrics(output.ToString(), "queries.dev.jsonl", "product+model")["MRR@10"]);
+    }
+
+    [Theory]
+    [InlineData("eval", "--split", "train")]
+    [InlineData("learn-ranking", "--split", "test")]
+    [InlineData("learn-ranking", "--trees", "0")]
+    public async Task ASplitOtherThanDevOrTest_OrLearningOnTest_IsAUsageError(string command, string option, string value)
+    {
+        var error = new StringWriter();
+        var code = await Cli.RunAsync([command, "--dataset", _root, option, value, "--out", Path.Combine(_root, "m.zip")], new StringWriter(), error, CancellationToken.None);
+
+        Assert.Equal(ExitCode.Usage, code);
+        Assert.StartsWith("error:", error.ToString());
+        Assert.False(File.Exists(Path.Combine(_root, "m.zip")));
+    }
+
+    [Fact]
+    public async Task Eval_WithAFileThatIsNotAModel_IsRefused()
+    {
+        var bad = Path.Combine(_root, "bad.zip");
+        File.WriteAllText(bad, "not a model");
+        var error = new StringWriter();
+
+        var code = await Cli.RunAsync(["eval", "--dataset", _root, "--model", bad], new StringWriter(), error, CancellationToken.None);
+
+        Assert.Equal(ExitCode.Usage, code);
+        Assert.Contains("not a ranking model", error.ToString());
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public static class IndexServices
                 // The service owns the index's writer: admin writes, journal replay, and swapping in
                 // generations that a rebuild (its own or the indexer's) publishes.
                 AcceptsWrites = true,
+                Ranking = new RankingModelFile(SearchSettings.Resolve(settings.RankingModelPath, root)),
                 RefreshEvery = TimeSpan.FromMilliseconds(Math.Clamp(settings.RefreshMs, 20, 1000)),
             };
         });

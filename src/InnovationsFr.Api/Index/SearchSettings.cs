@@ -17,6 +17,12 @@ public sealed class SearchSettings
     /// <summary>The editors' synonym file, read again when it changes (no rebuild); relative like IndexPath.</summary>
     public string SynonymsPath { get; set; } = "config/synonyms.txt";
 
+    /// <summary>
+    /// A learned ranking model (InnovationsFr.Indexer learn-ranking), read again when it changes; none
+    /// there: the first stage's ranking. Relative like IndexPath.
+    /// </summary>
+    public string RankingModelPath { get; set; } = "config/ranking-model.zip";
+
     /// <summary>Where the zero-result log is kept between restarts; default: zero-results.json in the index folder.</summary>
     public string? ZeroResultsPath { get; set; }
 

@@ -57,6 +57,45 @@ internal static class ArticleDocument
     /// <summary>Indexed like a <see cref="StringField"/> (each value one term, documents only), several values in one field.</summary>
     private static readonly FieldType KeywordTerms = new(TextField.TYPE_NOT_STORED) { OmitNorms = true, IndexOptions = IndexOptions.DOCS_ONLY };
 
+    /// <summary>A document's top rubric key (its shortest path key), or null.</summary>
+    public static string? TopRubric(SortedSetDocValues rubrics, int doc)
+    {
+        rubrics.SetDocument(doc);
+        var ord = rubrics.NextOrd();
+        if (ord == SortedSetDocValues.NO_MORE_ORDS)
+        {
+            return null;
+        }
+
+        // Keys sort by path: "a" before "a/b", so the first is the top level.
+        var bytes = new BytesRef();
+        rubrics.LookupOrd(ord, bytes);
+        return bytes.Utf8ToString();
+    }
+
+    /// <summary>The live document of an article id (searcher-wide number), or null.</summary>
+    public static int? Find(IndexReader reader, string id)
+    {
+        var term = new BytesRef(id);
+        foreach (var context in reader.Leaves)
+        {
+            var terms = context.AtomicReader.GetTerms(Id)?.GetEnumerator();
+            if (terms == null || !terms.SeekExact(term))
+            {
+                continue;
+            }
+
+            var docs = terms.Docs(context.AtomicReader.LiveDocs, null, DocsFlags.NONE);
+            var doc = docs.NextDoc();
+            if (doc != Lucene.Net.Search.DocIdSetIterator.NO_MORE_DOCS)
+            {
+                return context.DocBase + doc;
+            }
+        }
+
+        return null;
+    }
+
     public static Document ToDocument(Article article, TagAliases aliases)
     {
         var bodyText = HtmlText.ToPlainText(article.Body);

@@ -16,16 +16,8 @@ public sealed class RelevanceJudgments
     public static RelevanceJudgments LoadQrels(string path)
     {
         var byQuery = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        var number = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (number, parts) in Lines(path))
         {
-            number++;
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var parts = line.Split('\t');
             if (parts.Length < 3 || !int.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var grade))
             {
                 throw new FormatException($"{path}:{number}: expected query<TAB>document<TAB>grade");
@@ -43,6 +35,20 @@ public sealed class RelevanceJudgments
         }
 
         return new RelevanceJudgments(byQuery.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, int>)p.Value, StringComparer.Ordinal));
+    }
+
+    /// <summary>The tab-separated fields of a judgments file's lines, with their line numbers (blank and # lines skipped).</summary>
+    internal static IEnumerable<(int Number, string[] Parts)> Lines(string path)
+    {
+        var number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            if (line.Length > 0 && !line.StartsWith('#'))
+            {
+                yield return (number, line.Split('\t'));
+            }
+        }
     }
 
     /// <summary>Reciprocal rank of the first relevant document within the first k (0 when none).</summary>

@@ -562,6 +562,20 @@ internal sealed partial class FacetedCollector : ICollector
         return page;
     }
 
+    /// <summary>The first <paramref name="count"/> hits of the ranking, best first, each with its rank (what a cursor after it names).</summary>
+    public (ScoreDoc Hit, double Rank)[] Ranked(int count)
+    {
+        FinishSegment();
+        var all = new List<(ScoreDoc, double)>(_top.Count);
+        while (_top.TryDequeue(out var doc, out var key))
+        {
+            all.Add((new ScoreDoc(doc, key.Score), key.Rank));
+        }
+
+        all.Reverse();
+        return all.Take(count).ToArray();
+    }
+
     /// <summary>The rank and document of the last hit <see cref="Hits"/> returned: where the next page starts.</summary>
     public (double Rank, int Doc)? LastRank { get; private set; }
 

@@ -101,7 +101,40 @@ public sealed class SearchIndex : IDisposable
     public IndexStats Stats() => With(lease => new IndexStats(lease.Reader.NumDocs, lease.Generation));
 
     /// <summary>A search: top hits, highlighted snippets and facets over the whole result set, in one pass on one searcher.</summary>
-    public SearchPage Search(SearchRequest request) => With(lease => _pipeline.Search(lease, request, _synonyms.Current));
+    public SearchPage Search(SearchRequest request) => With(lease => _pipeline.Search(lease, request, _synonyms.Current, Ranking.Current));
+
+    /// <summary>The learned ranking's file (read again when it changes); none by default.</summary>
+    public RankingModelFile Ranking { get; init; } = RankingModelFile.None;
+
+    /// <summary>Every live article's top rubric, and each top rubric's article count (read once, to learn a ranking).</summary>
+    internal RubricCensus RubricCensus() => With(lease =>
+    {
+        var rubricOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var bytes = new Lucene.Net.Util.BytesRef();
+        foreach (var context in lease.Reader.Leaves)
+        {
+            var reader = context.AtomicReader;
+            var live = reader.LiveDocs;
+            var ids = reader.GetSortedDocValues(ArticleDocument.Id);
+            var rubrics = reader.GetSortedSetDocValues(ArticleDocument.Rubric);
+            for (var doc = 0; ids != null && rubrics != null && doc < reader.MaxDoc; doc++)
+            {
+                if ((live == null || live.Get(doc)) && ArticleDocument.TopRubric(rubrics, doc) is { } rubric)
+                {
+                    ids.Get(doc, bytes);
+                    rubricOf[bytes.Utf8ToString()] = rubric;
+                    counts[rubric] = counts.GetValueOrDefault(rubric) + 1;
+                }
+            }
+        }
+
+        return new RubricCensus(id => rubricOf.GetValueOrDefault(id), counts);
+    });
+
+    /// <summary>A query's first-stage candidates with their article ids and ranking features (what <see cref="RankingLearner"/> learns from).</summary>
+    internal IReadOnlyList<(string Id, float[] Features)> RankingCandidates(string query, RankingPriors? priors) =>
+        With(lease => _pipeline.Candidates(lease, query, _synonyms.Current, priors));
 
     /// <summary>At most this many selected tags are applied.</summary>
     public const int MaxSelectedTags = SearchPipeline.MaxSelectedTags;

@@ -36,17 +36,77 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
     /// <summary>Run after a page is computed, before its cursor is written (tests change the index there).</summary>
     internal Action? PageComputed { get; set; }
 
-    public SearchPage Search(SearcherLease lease, SearchRequest request, Synonyms synonyms)
+    public SearchPage Search(SearcherLease lease, SearchRequest request, Synonyms synonyms, RankingModel? ranking = null)
     {
         var clock = Stopwatch.StartNew();
         if (!CacheAnswers)
         {
-            return Compute(lease, request, synonyms);
+            return Compute(lease, request, synonyms, ranking);
         }
 
-        var key = string.Create(CultureInfo.InvariantCulture, $"{lease.Version}|{synonyms.Fingerprint}|{System.Text.Json.JsonSerializer.Serialize(request)}");
-        var page = _searches.GetOrAdd(key, () => Compute(lease, request, synonyms), p => !p.Partial);
+        var key = string.Create(CultureInfo.InvariantCulture, $"{lease.Version}|{synonyms.Fingerprint}|{ranking?.Fingerprint}|{System.Text.Json.JsonSerializer.Serialize(request)}");
+        var page = _searches.GetOrAdd(key, () => Compute(lease, request, synonyms, ranking), p => !p.Partial);
         return page with { TookMs = Math.Round(clock.Elapsed.TotalMilliseconds, 2) };
+    }
+
+    /// <summary>
+    /// A query's first <see cref="RankingModel.Depth"/> candidates as the service's first stage ranks
+    /// them (typo fallback included), with their article ids and ranking features: what a ranking model learns from.
+    /// </summary>
+    public IReadOnlyList<(string Id, float[] Features)> Candidates(SearcherLease lease, string query, Synonyms synonyms, RankingPriors? priors)
+    {
+        var parsed = UserQuery.Parse(query);
+        if (QueryFactory.Build(parsed, synonyms) is not { } textQuery)
+        {
+            return [];
+        }
+
+        var plan = new FacetPlan(RankingModel.Depth, ByDate: false, SegmentCache.Day(lease.Facts.NewestMillis), [], AllTags: true, null, null, null, CountFacets: false);
+        var (collector, typoTolerant, _, _) = FirstStage(lease.Searcher, parsed, textQuery, typoTolerance: true, plan, synonyms);
+        var head = Head(lease.Searcher, parsed, collector.Ranked(RankingModel.Depth), priors);
+        var (rows, ids) = RankingFeatures.Compute(lease.Searcher, parsed, head, typoTolerant, lease.Facts.NewestMillis, priors);
+        return ids.Zip(rows).ToList();
+    }
+
+    /// <summary>
+    /// What a learned ranking re-orders: the first stage's top <see cref="RankingModel.Depth"/>, then
+    /// up to <see cref="RankingModel.Suggested"/> articles the judgments name for queries like this
+    /// one that the first stage ranked lower or not at all (score 0).
+    /// </summary>
+    private static List<ScoreDoc> Head(IndexSearcher searcher, UserQuery parsed, (ScoreDoc Hit, double Rank)[] ranked, RankingPriors? priors)
+    {
+        var head = ranked.Take(RankingModel.Depth).Select(r => r.Hit).ToList();
+        if (priors == null)
+        {
+            return head;
+        }
+
+        var present = head.Select(h => h.Doc).ToHashSet();
+        foreach (var doc in Suggested(searcher, parsed, priors))
+        {
+            if (present.Add(doc))
+            {
+                head.Add(new ScoreDoc(doc, 0));
+            }
+        }
+
+        return head;
+    }
+
+    /// <summary>The documents of the articles the judgments suggest for the query (see <see cref="RankingPriors.Suggest"/>).</summary>
+    private static List<int> Suggested(IndexSearcher searcher, UserQuery parsed, RankingPriors priors)
+    {
+        var stems = parsed.Parts.Where(p => !p.Excluded).SelectMany(p => p.Stems).ToList();
+        var docs = new List<int>();
+        foreach (var id in priors.Suggest(stems, RankingModel.Suggested, RankingModel.SuggestedOverlap))
+        {
+            if (ArticleDocument.Find(searcher.IndexReader, id) is { } doc && !docs.Contains(doc))
+            {
+                docs.Add(doc);
+            }
+        }
+
+        return docs;
     }
 
     /// <summary>A tag cloud, cached like searches.</summary>
@@ -54,7 +114,7 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
         ? _clouds.GetOrAdd(lease.Version + "|" + System.Text.Json.JsonSerializer.Serialize(request), () => TagCatalog.Cloud(lease.Searcher, lease.Facts, request))
         : TagCatalog.Cloud(lease.Searcher, lease.Facts, request);
 
-    private SearchPage Compute(SearcherLease lease, SearchRequest request, Synonyms synonyms)
+    private SearchPage Compute(SearcherLease lease, SearchRequest request, Synonyms synonyms, RankingModel? ranking)
     {
         var clock = Stopwatch.StartNew();
         var searcher = lease.Searcher;
@@ -62,9 +122,21 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
         var parsed = UserQuery.Parse(request.Query);
         var textQuery = QueryFactory.Build(parsed, synonyms);
 
+        // A learned ranking re-orders the first stage's head: its cursors name the model too (a new model expires them).
+        var reorder = ranking != null && request.Sort == SearchSort.Relevance && textQuery != null;
+        var version = reorder ? lease.Version + "~" + ranking!.Fingerprint : lease.Version;
+        var (after, offset) = request.Cursor == null ? (null, 0) : Cursor.Read(request.Cursor, version);
+        reorder &= after == null;
+
         var size = Math.Clamp(request.Size, 1, SearchRequest.MaxSize);
         var page = request.Cursor != null ? 1 : Math.Max(1, request.Page);
-        var depth = Math.Min(page * size, SearchRequest.MaxDepth);
+        var start = request.Cursor != null ? offset : (page - 1) * size;
+        var depth = Math.Min(start + size, SearchRequest.MaxDepth);
+        if (reorder)
+        {
+            // The whole head, and enough beyond it for a page whose suggested articles left the tail.
+            depth = Math.Min(Math.Max(depth, RankingModel.Depth) + RankingModel.Suggested, SearchRequest.MaxDepth);
+        }
         var selected = request.Tags.Select(lease.Aliases.Key).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).Take(MaxSelectedTags).ToList();
         var plan = new FacetPlan(
             Math.Max(1, depth),
@@ -77,42 +149,52 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
             request.To?.ToUnixTimeMilliseconds(),
             CountFacets: request.FacetLimit > 0,
             Deadline: Deadline(clock),
-            After: request.Cursor == null ? null : Cursor.Read(request.Cursor, lease.Version));
+            After: after);
 
-        // No Lucene filter: the collector applies the filters itself, so that each facet can be
-        // counted without its own filter in the same pass.
-        // Typo tolerance: the words the index does not know well may also match approximately.
-        // A word unknown to the index sends the search there at once; otherwise it goes there
-        // when the exact search finds few articles.
-        var unknownWord = false;
-        var fuzzy = textQuery != null && request.TypoTolerance
-            ? Typos.Candidates(parsed, searcher.IndexReader, synonyms, out unknownWord)
-            : [];
-        var typoTolerant = fuzzy.Count > 0 && unknownWord;
-        var collector = new FacetedCollector(plan);
-        var partial = !Within(() => Segments.Run(searcher, typoTolerant ? QueryFactory.Build(parsed, synonyms, fuzzy)! : textQuery ?? new MatchAllDocsQuery(), collector));
-        var exactTotal = typoTolerant ? -1 : collector.TotalHits;
-        if (!partial && !typoTolerant && fuzzy.Count > 0 && collector.TotalHits < Typos.FewResults)
-        {
-            var fuzzyCollector = new FacetedCollector(plan);
-            if (Within(() => Segments.Run(searcher, QueryFactory.Build(parsed, synonyms, fuzzy)!, fuzzyCollector)))
-            {
-                collector = fuzzyCollector;
-                typoTolerant = true;
-            }
-        }
-
+        var (collector, typoTolerant, partial, exactTotal) = FirstStage(searcher, parsed, textQuery, request.TypoTolerance, plan, synonyms);
         var suggestion = !partial && request.Suggest && textQuery != null
             ? Suggestion(searcher, facts, parsed, synonyms, plan, textQuery, exactTotal)
             : null;
 
-        var top = collector.Hits((page - 1) * size, size);
-        PageComputed?.Invoke();
-        var consumed = request.Cursor == null ? (long)(page - 1) * size + top.Length : -1;
-        // The cursor names the version of the searcher that ranked this page, not whatever is served now.
-        string? nextCursor = top.Length == size && collector.LastRank is { } last && (consumed < 0 || consumed < collector.TotalHits)
-            ? Cursor.Write(lease.Version, last)
-            : null;
+        ScoreDoc[] top;
+        string? nextCursor;
+        if (reorder)
+        {
+            // The model re-orders the head; past it, the first stage's order goes on, and so do its cursors.
+            var ranked = collector.Ranked(depth);
+            var head = Head(searcher, parsed, ranked, ranking!.Priors);
+            var scores = ranking.Score(RankingFeatures.Compute(searcher, parsed, head, typoTolerant, facts.NewestMillis, ranking.Priors).Rows);
+            var inHead = head.Select(h => h.Doc).ToHashSet();
+            var tail = ranked.Skip(RankingModel.Depth).Where(r => !inHead.Contains(r.Hit.Doc)).ToList();
+            var order = Enumerable.Range(0, head.Count).OrderByDescending(i => scores[i]).ThenBy(i => i);
+            top = order.Select(i => new ScoreDoc(head[i].Doc, scores[i]))
+                .Concat(tail.Select(r => r.Hit))
+                .Skip(start).Take(size).ToArray();
+            PageComputed?.Invoke();
+            var end = start + top.Length;
+            nextCursor = top.Length == size && end < collector.TotalHits
+                ? end <= head.Count ? Cursor.WriteOffset(version, end) : Cursor.Write(version, (tail[end - head.Count - 1].Rank, tail[end - head.Count - 1].Hit.Doc))
+                : null;
+        }
+        else if (ranking?.Priors != null && after != null && request.Sort == SearchSort.Relevance && textQuery != null)
+        {
+            // Past a re-ordered head: the articles the judgments suggested were shown in it already.
+            var suggested = Suggested(searcher, parsed, ranking.Priors).ToHashSet();
+            var ranked = collector.Ranked(size + suggested.Count).Where(r => !suggested.Contains(r.Hit.Doc)).Take(size).ToArray();
+            top = ranked.Select(r => r.Hit).ToArray();
+            PageComputed?.Invoke();
+            nextCursor = top.Length == size ? Cursor.Write(version, (ranked[^1].Rank, ranked[^1].Hit.Doc)) : null;
+        }
+        else
+        {
+            top = collector.Hits(start, size);
+            PageComputed?.Invoke();
+            var consumed = request.Cursor == null ? (long)start + top.Length : -1;
+            // The cursor names the version of the searcher that ranked this page, not whatever is served now.
+            nextCursor = top.Length == size && collector.LastRank is { } last && (consumed < 0 || consumed < collector.TotalHits)
+                ? Cursor.Write(version, last)
+                : null;
+        }
 
         var highlight = QueryFactory.HighlightTerms(parsed, synonyms);
         var termsKey = CacheAnswers ? HitCache.TermsKey(highlight) : "";
@@ -142,6 +224,36 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
             Partial = partial,
             NextCursor = nextCursor,
         };
+    }
+
+    /// <summary>
+    /// The first stage: the query over every segment into one collector (hits and facets in one pass;
+    /// no Lucene filter: the collector applies the filters itself, so that each facet can be counted
+    /// without its own filter). Typo tolerance: the words the index does not know well may also match
+    /// approximately. A word unknown to the index sends the search there at once; otherwise it goes
+    /// there when the exact search finds few articles.
+    /// </summary>
+    private (FacetedCollector Collector, bool TypoTolerant, bool Partial, int ExactTotal) FirstStage(IndexSearcher searcher, UserQuery parsed, Query? textQuery, bool typoTolerance, FacetPlan plan, Synonyms synonyms)
+    {
+        var unknownWord = false;
+        var fuzzy = textQuery != null && typoTolerance
+            ? Typos.Candidates(parsed, searcher.IndexReader, synonyms, out unknownWord)
+            : [];
+        var typoTolerant = fuzzy.Count > 0 && unknownWord;
+        var collector = new FacetedCollector(plan);
+        var partial = !Within(() => Segments.Run(searcher, typoTolerant ? QueryFactory.Build(parsed, synonyms, fuzzy)! : textQuery ?? new MatchAllDocsQuery(), collector));
+        var exactTotal = typoTolerant ? -1 : collector.TotalHits;
+        if (!partial && !typoTolerant && fuzzy.Count > 0 && collector.TotalHits < Typos.FewResults)
+        {
+            var fuzzyCollector = new FacetedCollector(plan);
+            if (Within(() => Segments.Run(searcher, QueryFactory.Build(parsed, synonyms, fuzzy)!, fuzzyCollector)))
+            {
+                collector = fuzzyCollector;
+                typoTolerant = true;
+            }
+        }
+
+        return (collector, typoTolerant, partial, exactTotal);
     }
 
     /// <summary>
