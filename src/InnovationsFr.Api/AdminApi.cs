@@ -62,6 +62,19 @@ public static class AdminApi
             .WithDescription("The readers' queries that found no article, most frequent first, with their count and when last seen (query text only: no IP or other personal data; at most 1,000 queries are kept). Needs an X-Api-Key from Admin:ReadKeys or Admin:WriteKeys; answers 404 when no key is configured.")
             .RequireAdmin(AdminAccess.Read);
 
+        admin.MapGet("/clicks", Clicks)
+            .WithName("Clicks")
+            .WithSummary("Readers' clicks on results")
+            .WithDescription("Per query and article, within the window (Search:ClickWindowDays, default 90): clicks and their position-weighted sum (√rank, capped at rank 20), most weighted first. Query text only, masked: nothing about readers. Needs a read key.")
+            .RequireAdmin(AdminAccess.Read);
+
+        admin.MapGet("/clicks/judgments", ClickJudgments)
+            .WithName("ClickJudgments")
+            .WithSummary("Readers' clicks as judgments for learn-ranking")
+            .WithDescription("Tab-separated \"query, article, grade\" lines: per query, the most clicked article (position-weighted) grade 2, articles with at least 30 % of its weight grade 1. Save it and pass it to `InnovationsFr.Indexer learn-ranking --clicks FILE`. Needs a read key.")
+            .Produces<string>(StatusCodes.Status200OK, "text/tab-separated-values")
+            .RequireAdmin(AdminAccess.Read);
+
         admin.MapPut("/articles/{id}", Upsert)
             .WithName("UpsertArticle")
             .WithSummary("Publish or replace an article")
@@ -101,6 +114,20 @@ public static class AdminApi
             .RequireAdmin(AdminAccess.Read);
         return app;
     }
+
+    public static Results<Ok<ClickReport>, ValidationProblem> Clicks(
+        [FromQuery(Name = "limit"), Description("Query-article pairs listed, 1 to 50000."), DefaultValue(100)] int? limit,
+        ClickLog log)
+    {
+        if (limit is < 1 or > ClickLog.MaxEntries)
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["limit"] = [$"limit is 1 to {ClickLog.MaxEntries}."] });
+        }
+
+        return TypedResults.Ok(log.Report(limit ?? 100));
+    }
+
+    public static IResult ClickJudgments(ClickLog log) => TypedResults.Text(log.Judgments(), "text/tab-separated-values; charset=utf-8");
 
     public static Results<Ok<ZeroResultReport>, ValidationProblem> ZeroResults(
         [FromQuery(Name = "limit"), Description("Queries listed, 1 to 1000."), DefaultValue(100)] int? limit,

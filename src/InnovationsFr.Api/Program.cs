@@ -71,6 +71,7 @@ publicApi.MapSuggestApi();
 publicApi.MapArticlesApi();
 publicApi.MapTagsApi();
 publicApi.MapRelatedApi();
+publicApi.MapClicksApi();
 app.MapAdminApi();
 app.MapHealthApi();
 app.MapPrometheusScrapingEndpoint("/metrics");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace InnovationsFr.Api;
@@ -18,14 +17,12 @@ public sealed record ZeroResultReport(int Distinct, IReadOnlyList<ZeroResultEntr
 /// Bounded: at most <see cref="MaxEntries"/> queries (the rarest and oldest go first), so the
 /// file stays under about 300 KB. Written every 30 s when changed and at shutdown, atomically.
 /// </summary>
-public sealed partial class ZeroResultLog(string path) : BackgroundService
+public sealed partial class ZeroResultLog(string path) : SavedLog<ZeroResultEntry>(path)
 {
     public const int MaxEntries = 1000;
     public const int MaxQueryChars = 200;
 
     private readonly Dictionary<string, ZeroResultEntry> _entries = Load(path);
-    private readonly System.Threading.Lock _lock = new();
-    private bool _dirty;
 
     public void Record(string? query, DateTimeOffset now)
     {
@@ -35,7 +32,7 @@ public sealed partial class ZeroResultLog(string path) : BackgroundService
             return;
         }
 
-        lock (_lock)
+        lock (Sync)
         {
             if (_entries.TryGetValue(text, out var entry))
             {
@@ -52,13 +49,13 @@ public sealed partial class ZeroResultLog(string path) : BackgroundService
                 _entries[text] = new ZeroResultEntry(text, 1, now);
             }
 
-            _dirty = true;
+            Changed();
         }
     }
 
     public ZeroResultReport Report(int limit)
     {
-        lock (_lock)
+        lock (Sync)
         {
             return new ZeroResultReport(
                 _entries.Count,
@@ -79,76 +76,14 @@ public sealed partial class ZeroResultLog(string path) : BackgroundService
         return text.Length > MaxQueryChars ? text[..MaxQueryChars] : text;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                Save();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // shutting down: StopAsync saves
-        }
-    }
+    protected override List<ZeroResultEntry> Snapshot() => [.. _entries.Values];
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        Save();
-    }
-
-    /// <summary>Writes the log if it changed (to a temporary file, then renamed over the old one).</summary>
-    public void Save()
-    {
-        List<ZeroResultEntry> snapshot;
-        lock (_lock)
-        {
-            if (!_dirty)
-            {
-                return;
-            }
-
-            snapshot = [.. _entries.Values];
-            _dirty = false;
-        }
-
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            var temporary = path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(snapshot));
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            lock (_lock)
-            {
-                _dirty = true; // try again on the next tick
-            }
-        }
-    }
-
-    private static Dictionary<string, ZeroResultEntry> Load(string path)
-    {
-        try
-        {
-            var entries = File.Exists(path) ? JsonSerializer.Deserialize<List<ZeroResultEntry>>(File.ReadAllText(path)) ?? [] : [];
-            return entries
-                .Where(e => e.Query is { Length: > 0 and <= MaxQueryChars })
-                .OrderByDescending(e => e.Count)
-                .Take(MaxEntries)
-                .GroupBy(e => e.Query, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
-        {
-            return new Dictionary<string, ZeroResultEntry>(StringComparer.Ordinal); // an unreadable log starts afresh
-        }
-    }
+    private static Dictionary<string, ZeroResultEntry> Load(string path) => Read(path)
+        .Where(e => e.Query is { Length: > 0 and <= MaxQueryChars })
+        .OrderByDescending(e => e.Count)
+        .Take(MaxEntries)
+        .GroupBy(e => e.Query, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

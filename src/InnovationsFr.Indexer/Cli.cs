@@ -45,11 +45,12 @@ internal static class Cli
               --run writes the ranked lists (query, document, rank, score; tab-separated, top 100);
               --baseline also runs bare Lucene BM25 (title ×2 + body, words OR-ed) for comparison;
               --synonyms: the editors' synonym file, as the API uses it (config/synonyms.txt).
-          InnovationsFr.Indexer learn-ranking --index DIR --judgments FILE [--queries FILE] --out FILE [--no-priors] [--trees N] [--leaves N]
+          InnovationsFr.Indexer learn-ranking --index DIR [--judgments FILE] [--clicks FILE] [--queries FILE] --out FILE [--no-priors] [--trees N] [--leaves N]
           InnovationsFr.Indexer learn-ranking --dataset DIR [--split dev] --out FILE [--no-priors]
               Learns a ranking model (LambdaMART trees) from judgments: lines "query<TAB>article<TAB>grade"
               (grade 0 to 10; with --queries, a JSON lines file of id and text, the first column is a
-              query id), or a test collection's split. The service re-orders its first 100 candidates
+              query id), readers' clicks (--clicks: what GET /api/admin/clicks/judgments exports; an
+              editor's grade wins), or a test collection's split. The service re-orders its first 100 candidates
               with the model named by Search:RankingModelPath (read again when the file changes).
               --no-priors: learn without what the judgments say of each article.
           InnovationsFr.Indexer related --index DIR --id ID [--limit N]
@@ -238,9 +239,19 @@ internal static class Cli
             return await RelevanceEval.LearnAsync(dataset, args.One("split") ?? "dev", !args.Has("no-priors"), args.One("synonyms"), outFile, training, output, cancellationToken);
         }
 
-        var indexPath = args.One("index") ?? throw new ArgumentException("learn-ranking needs --index DIR and --judgments FILE (or --dataset DIR)");
+        var indexPath = args.One("index") ?? throw new ArgumentException("learn-ranking needs --index DIR and --judgments FILE or --clicks FILE (or --dataset DIR)");
+        if (args.One("judgments") == null && args.One("clicks") == null)
+        {
+            throw new ArgumentException("learn-ranking needs --judgments FILE, --clicks FILE or both");
+        }
+
         var queries = args.One("queries") is { } queriesPath ? RelevanceEval.ReadQueries(queriesPath).ToDictionary(q => q.Id, q => q.Text, StringComparer.Ordinal) : null;
-        var judgments = RankingJudgment.Load(args.One("judgments") ?? throw new ArgumentException("learn-ranking needs --judgments FILE"), queries);
+        var editors = args.One("judgments") is { } judgmentsPath ? RankingJudgment.Load(judgmentsPath, queries) : [];
+        // Readers' clicks (GET /api/admin/clicks/judgments) fill in; an editor's grade for the same query and article wins.
+        var clicks = args.One("clicks") is { } clicksPath ? RankingJudgment.Load(clicksPath) : [];
+        var judged = editors.Select(j => (j.Query, j.Article)).ToHashSet();
+        var judgments = editors.Concat(clicks.Where(c => !judged.Contains((c.Query, c.Article)))).ToList();
+        output.WriteLine($"{editors.Count} editors' judgments, {judgments.Count - editors.Count} from clicks");
         using var index = new SearchIndex(new IndexFolder(indexPath), new SynonymFile(args.One("synonyms")));
         index.Open();
         var model = RankingLearner.Learn(index, judgments, !args.Has("no-priors"), training, output);

@@ -123,6 +123,25 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task LearnRanking_FromAnIndex_JoinsEditorsJudgmentsAndClicks_AndNeedsOneOfThem()
+    {
+        var index = Path.Combine(_root, "index");
+        await RunAsync("build", "--corpus", Corpus("learn.jsonl", Line("a", "Batteries solides"), Line("b", "Batteries au sodium"), Line("c", "Batteries et recyclage")), "--index", index);
+        File.WriteAllLines(Path.Combine(_root, "judgments.tsv"), ["batteries\tb\t2"]);
+        File.WriteAllLines(Path.Combine(_root, "clicks.tsv"), ["# from clicks", "batteries\tb\t1", "batteries\tc\t1"]);
+        var model = Path.Combine(_root, "model.zip");
+
+        var (code, output, _) = await RunAsync("learn-ranking", "--index", index, "--judgments", Path.Combine(_root, "judgments.tsv"), "--clicks", Path.Combine(_root, "clicks.tsv"), "--out", model, "--trees", "3");
+
+        Assert.Equal(ExitCode.Ok, code);
+        Assert.Contains("1 editors' judgments, 1 from clicks", output);
+        Assert.True(File.Exists(model));
+        var (missing, _, error) = await RunAsync("learn-ranking", "--index", index, "--out", model);
+        Assert.Equal(ExitCode.Usage, missing);
+        Assert.Contains("--judgments FILE, --clicks FILE", error);
+    }
+
+    [Fact]
     public async Task TagDuplicates_PrintsGroupsAndAliasLines()
     {
         var index = Path.Combine(_root, "index");

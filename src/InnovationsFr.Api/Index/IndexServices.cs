@@ -40,6 +40,18 @@ public static class IndexServices
         });
         services.AddHostedService(sp => sp.GetRequiredService<ZeroResultLog>());
 
+        // Readers' clicks on results, for learning to rank: bounded, no personal data, kept across restarts.
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<SearchSettings>>().Value;
+            var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            return new ClickLog(
+                settings.ClicksPath is { } path ? SearchSettings.Resolve(path, root) : Path.Combine(SearchSettings.Resolve(settings.IndexPath, root), "clicks.json"),
+                settings.ClickWindowDays,
+                sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<ClickLog>());
+
         // Build the index if it is missing, then open it, without holding up the server.
         services.AddSingleton<IndexStartup>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexStartup>());

@@ -23,6 +23,12 @@ public sealed class SearchSettings
     /// </summary>
     public string RankingModelPath { get; set; } = "config/ranking-model.zip";
 
+    /// <summary>Where readers' clicks on results are kept between restarts; default: clicks.json in the index folder.</summary>
+    public string? ClicksPath { get; set; }
+
+    /// <summary>Days of clicks kept: older ones age out of the log and of the judgments it exports.</summary>
+    public int ClickWindowDays { get; set; } = 90;
+
     /// <summary>Where the zero-result log is kept between restarts; default: zero-results.json in the index folder.</summary>
     public string? ZeroResultsPath { get; set; }
 

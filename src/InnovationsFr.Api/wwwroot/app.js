@@ -109,6 +109,14 @@
     return '/?' + next;
   }
 
+  // Which result of which query was opened: the query, the article and where it stood, nothing
+  // about the reader. A beacon survives the navigation it precedes.
+  function reportClick(query, id, rank, pageNumber) {
+    if (!query || !navigator.sendBeacon) return;
+    const body = JSON.stringify({ query, id, rank, page: pageNumber });
+    navigator.sendBeacon('/api/clicks', new Blob([body], { type: 'application/json' }));
+  }
+
   function renderSearch(params, page, popular) {
     const q = params.get('q') || '';
     const selected = new Set(params.getAll('tag'));
@@ -128,9 +136,12 @@
         popular.length ? el('p', {}, 'Étiquettes populaires :') : null,
         popular.length ? tagLinks(popular.map((t) => t.label)) : null));
     } else {
-      results.append(el('ol', { class: 'hits', start: (page.page - 1) * page.size + 1 }, page.hits.map((hit) =>
+      results.append(el('ol', { class: 'hits', start: (page.page - 1) * page.size + 1 }, page.hits.map((hit, i) =>
         el('li', { class: 'hit' },
-          el('h2', {}, el('a', { href: '/articles/' + encodeURIComponent(hit.slug) }, marked(hit.highlightedTitle))),
+          el('h2', {}, el('a', {
+            href: '/articles/' + encodeURIComponent(hit.slug),
+            onclick: () => reportClick(q, hit.id, (page.page - 1) * page.size + i + 1, page.page),
+          }, marked(hit.highlightedTitle))),
           el('p', { class: 'meta' }, el('time', { datetime: hit.publishedAt }, frenchDate(hit.publishedAt)), hit.rubric ? ` · ${hit.rubric}` : ''),
           el('p', { class: 'snippet' }, marked(hit.snippet)),
           hit.tags.length ? tagLinks(hit.tags) : null))));

@@ -35,9 +35,11 @@ public sealed record RankingJudgment(string Query, string Article, float Grade)
 /// the service searches it, its first <see cref="RankingModel.Depth"/> candidates get their features,
 /// and the trees learn to put the judged articles first. Priors are learnt out of fold: the queries
 /// are split into needs (queries judged with the same articles are one need, typed differently) and
-/// five folds of needs; a query's prior features come only from the other folds' judgments, so the
-/// model learns how far a prior from <em>other</em> queries can be trusted, which is all it will
-/// have for a query it has never seen.
+/// five folds of needs; for half the needs of a fold, the prior features come only from the other
+/// folds' judgments, so the model learns how far a prior from <em>other</em> queries can be trusted
+/// (all it has for a need it never saw); for the other half their own judgments count too, as for a
+/// query judged or clicked before and typed again (learnt without them, a model had the judged answer
+/// of a repeated query ranked last: it had never seen a prior that strong).
 /// </summary>
 public static class RankingLearner
 {
@@ -53,17 +55,21 @@ public static class RankingLearner
             throw new ArgumentException("no judgments to learn from");
         }
 
-        var foldOf = byQuery.ToDictionary(
+        var needOf = byQuery.ToDictionary(
             q => q.Key,
-            q => (int)(StableHash(string.Join('\u001f', q.Value.Where(a => a.Value > 0).Select(a => a.Key).Order(StringComparer.Ordinal))) % Folds),
+            q => StableHash(string.Join('\u001f', q.Value.Where(a => a.Value > 0).Select(a => a.Key).Order(StringComparer.Ordinal))),
             StringComparer.Ordinal);
+        var foldOf = needOf.ToDictionary(q => q.Key, q => (int)(q.Value % Folds), StringComparer.Ordinal);
+        // Half the needs of a fold are "seen": their own judgments are in their priors, as a query
+        // judged (or clicked) before and typed again is in production; the other half are new.
+        var seen = needOf.Where(q => (q.Value / Folds) % 2 == 0).Select(q => q.Key).ToHashSet(StringComparer.Ordinal);
         var census = withPriors ? index.RubricCensus() : null;
         var examples = new List<RankingExample>();
         var judgedFound = 0;
         for (var fold = 0; fold < Folds; fold++)
         {
             var priors = withPriors
-                ? RankingPriors.From(judgments.Where(j => foldOf[j.Query] != fold).Select(j => (j.Query, j.Article, j.Grade)), census)
+                ? RankingPriors.From(judgments.Where(j => foldOf[j.Query] != fold || seen.Contains(j.Query)).Select(j => (j.Query, j.Article, j.Grade)), census)
                 : null;
             foreach (var (query, grades) in byQuery.Where(q => foldOf[q.Key] == fold))
             {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using InnovationsFr.Search;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -48,6 +50,35 @@ public sealed class ReaderPageTests(BrowserFixture browser, ITestOutputHelper ou
         File.AppendAllText(Path.Combine(BrowserFixture.Artefacts, "measurements.txt"), string.Create(CultureInfo.InvariantCulture, $"keystroke-to-paint-ms {ms:F1}\n"));
         // Speed is the benchmarks' business: here the measure only has to exist, submit before paint.
         Assert.True(ms > 0, "results were painted after the search was submitted");
+        Assert.Empty(browser.Dialogs);
+    }
+
+    [Fact]
+    public async Task Opening_a_result_reports_the_click_with_its_query_and_rank()
+    {
+        var clicks = browser.Factory.Services.GetRequiredService<ClickLog>();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(Base + "/?q=" + Uri.EscapeDataString("Batteries Solides"));
+        await PaintedAsync(page);
+        var second = page.Locator(".hit h2 a").Nth(1);
+        var href = await second.GetAttributeAsync("href");
+        var id = browser.Factory.Services.GetRequiredService<SearchIndex>().GetArticleBySlug(Uri.UnescapeDataString(href!["/articles/".Length..]))!.Id;
+
+        await second.ClickAsync();
+        await page.WaitForURLAsync("**" + href);
+
+        // Counted once the beacon lands (it travels beside the navigation): polled, not timed.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        ClickEntry? entry = null;
+        while (entry == null && DateTime.UtcNow < deadline)
+        {
+            entry = clicks.Report(ClickLog.MaxEntries).Clicks.SingleOrDefault(c => c.Query == "batteries solides" && c.Article == id);
+            await Task.Delay(100);
+        }
+
+        Assert.NotNull(entry);
+        Assert.Equal(1, entry.Clicks);
+        Assert.Equal(Math.Sqrt(2), entry.Weighted, 3);
         Assert.Empty(browser.Dialogs);
     }
 
