@@ -32,8 +32,17 @@ internal static class RelevanceEval
         using var run = runFile != null ? new StreamWriter(runFile) : null;
         var queries = ReadQueries(queryFile).Where(q => judgments.ByQuery.ContainsKey(q.Id)).ToList();
         var label = Path.GetFileName(queryFile);
+        var typos = new HashSet<string>(StringComparer.Ordinal);
         Report(output, label, modelFile == null ? "product" : "product+model", queries, judgments, q =>
-            index.Search(new SearchRequest { Query = q, Size = SearchRequest.MaxSize, FacetLimit = 0 }).Hits.Select(h => h.Id).ToList(), run);
+        {
+            var page = index.Search(new SearchRequest { Query = q, Size = SearchRequest.MaxSize, FacetLimit = 0 });
+            if (page.TypoTolerant)
+            {
+                typos.Add(q);
+            }
+
+            return page.Hits.Select(h => h.Id).ToList();
+        }, run, typos);
         if (bare != null)
         {
             Report(output, label, "baseline", queries, judgments, q => bare.Rank(q, 100), null);
@@ -151,19 +160,33 @@ internal static class RelevanceEval
         }
     }
 
-    private static void Report(TextWriter output, string file, string system, List<(string Id, string Text)> queries, RelevanceJudgments judgments, Func<string, IReadOnlyList<string>> rank, StreamWriter? run)
+    private static void Report(TextWriter output, string file, string system, List<(string Id, string Text)> queries, RelevanceJudgments judgments, Func<string, IReadOnlyList<string>> rank, StreamWriter? run, IReadOnlySet<string>? typos = null)
     {
         double mrr = 0, ndcg = 0, recall = 0;
         var empty = 0;
         var latencies = new List<double>(queries.Count);
+        // Queries typed with a typo (the search went typo-tolerant) or without a single accent: what a
+        // model never saw in that form must not do worse.
+        var subsets = new Dictionary<string, (int Count, double Mrr, double Ndcg)>(StringComparer.Ordinal) { ["typo"] = default, ["unaccented"] = default };
         foreach (var (id, text) in queries)
         {
             var clock = Stopwatch.StartNew();
             var ranked = rank(text);
             latencies.Add(clock.Elapsed.TotalMilliseconds);
             var judged = judgments.ByQuery[id];
-            mrr += RelevanceJudgments.ReciprocalRankAt(10, ranked, judged);
-            ndcg += RelevanceJudgments.NdcgAt(10, ranked, judged);
+            var queryMrr = RelevanceJudgments.ReciprocalRankAt(10, ranked, judged);
+            var queryNdcg = RelevanceJudgments.NdcgAt(10, ranked, judged);
+            mrr += queryMrr;
+            ndcg += queryNdcg;
+            foreach (var (subset, member) in new[] { ("typo", typos?.Contains(text) == true), ("unaccented", !text.Any(c => c > 127 && char.IsLetter(c))) })
+            {
+                if (member)
+                {
+                    var sums = subsets[subset];
+                    subsets[subset] = (sums.Count + 1, sums.Mrr + queryMrr, sums.Ndcg + queryNdcg);
+                }
+            }
+
             recall += RelevanceJudgments.RecallAt(100, ranked, judged);
             empty += ranked.Count == 0 ? 1 : 0;
             for (var i = 0; run != null && i < ranked.Count; i++)
@@ -183,6 +206,15 @@ internal static class RelevanceEval
         Line("zero-results", (double)empty / n);
         Line("p50-ms", latencies.Count == 0 ? 0 : latencies[latencies.Count / 2]);
         Line("p99-ms", latencies.Count == 0 ? 0 : latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]);
+        foreach (var (subset, (count, subsetMrr, subsetNdcg)) in subsets)
+        {
+            if (count > 0 && (subset != "typo" || typos != null))
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file} {system} {subset}-queries {count}"));
+                Line(subset + "-MRR@10", subsetMrr / count);
+                Line(subset + "-nDCG@10", subsetNdcg / count);
+            }
+        }
     }
 
     /// <summary>Writes the collection's documents in the corpus format; returns them for the baseline.</summary>

@@ -56,6 +56,9 @@ public sealed class EvalTests : IDisposable
         // "licenciment" is a typo: the fallback still finds d3; "zzzz" finds nothing.
         Assert.Equal(0.5, test["MRR@10"]);
         Assert.Equal(0.5, test["zero-results"]);
+        // The typo subset: both queries went typo-tolerant (unknown words); one finds its article first.
+        Assert.Equal(2.0, test["typo-queries"]);
+        Assert.Equal(0.5, test["typo-MRR@10"]);
 
         var lines = File.ReadAllLines(run).Select(l => l.Split('\t')).ToList();
         Assert.All(lines, l => Assert.Equal(4, l.Length));
