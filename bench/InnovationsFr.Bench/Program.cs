@@ -9,11 +9,14 @@ if (args.Length > 0 && args[0] == "search-cost")
 {
     if (args.Length < 3)
     {
-        Console.Error.WriteLine("usage: search-cost DOCS.jsonl QUERIES.jsonl [OUT] [--reuse]");
+        Console.Error.WriteLine("usage: search-cost DOCS.jsonl QUERIES.jsonl [OUT] [--reuse] [--model FILE]");
         return 2;
     }
 
-    return await SearchCost.RunAsync(args[1], args[2], args.Length > 3 && !args[3].StartsWith("--", StringComparison.Ordinal) ? args[3] : Path.Combine(Path.GetTempPath(), "ifr-search-cost"), BenchOptions.Parse([]).RepoRoot, args.Contains("--reuse"));
+    var modelAt = Array.IndexOf(args, "--model");
+    return await SearchCost.RunAsync(
+        args[1], args[2], args.Length > 3 && !args[3].StartsWith("--", StringComparison.Ordinal) ? args[3] : Path.Combine(Path.GetTempPath(), "ifr-search-cost"),
+        BenchOptions.Parse([]).RepoRoot, args.Contains("--reuse"), modelAt > 0 && modelAt + 1 < args.Length ? Path.GetFullPath(args[modelAt + 1]) : null);
 }
 
 var options = BenchOptions.Parse(args);

@@ -25,7 +25,7 @@ internal static class SearchCost
     private const int Warmup = 1000;
     private const int Measured = 1000;
 
-    public static async Task<int> RunAsync(string docs, string queriesPath, string outDir, string repoRoot, bool reuse)
+    public static async Task<int> RunAsync(string docs, string queriesPath, string outDir, string repoRoot, bool reuse, string? model = null)
     {
         System.IO.Directory.CreateDirectory(outDir);
         var corpus = Path.Combine(outDir, "corpus.jsonl");
@@ -73,6 +73,16 @@ internal static class SearchCost
         Row(report, "every match scored (pruning off): reader's search", Time(warmup, measured, q => engine.Search(new SearchRequest { Query = q })));
         Row(report, "every match scored (pruning off): size=100, facetLimit=0", Time(warmup, measured, q => engine.Search(new SearchRequest { Query = q, Size = 100, FacetLimit = 0 })));
         engine.Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue };
+        if (model != null)
+        {
+            // A learned ranking re-ordering the top 100 (plus what its judgments suggest), beside the same engine without it.
+            using var ranked = new SearchIndex(new IndexFolder(productRoot)) { CacheAnswers = false, Segments = new SegmentSearch { MinKeptSegmentDocs = int.MaxValue }, Ranking = new RankingModelFile(model) };
+            ranked.Open();
+            Row(report, "product, no ranking model (again, for the rows below): reader's search", Time(warmup, measured, q => engine.Search(new SearchRequest { Query = q })));
+            Row(report, "product + ranking model: reader's search", Time(warmup, measured, q => ranked.Search(new SearchRequest { Query = q })));
+            Row(report, "product + ranking model: size=100, facetLimit=0", Time(warmup, measured, q => ranked.Search(new SearchRequest { Query = q, Size = 100, FacetLimit = 0 })));
+        }
+
         product.Dispose();
         // As the service runs it: answer and hit caches on, tallies of large segments kept for later refreshes.
         using (var served = new SearchIndex(new IndexFolder(productRoot)))
@@ -90,6 +100,13 @@ internal static class SearchCost
             HttpRow(report, "/api/search?q=… (c=1)", await server.SendOnceAsync(measured.Select(q => Url(q, "")), 1));
             HttpRow(report, "/api/search?q=…&size=100&facetLimit=0 (c=1)", await server.SendOnceAsync(measured.Select(q => Url(q, "&size=100&facetLimit=0")), 1));
             HttpRow(report, "/api/search?q=… (c=8, queries never seen before)", await server.SendOnceAsync(concurrent.Select(q => Url(q, "")), 8));
+        }
+
+        if (model != null)
+        {
+            await using var server = await ApiServer.StartAsync(repoRoot, productRoot, model);
+            await server.SendOnceAsync(warmup.Select(q => Url(q, "")), 1);
+            HttpRow(report, "/api/search?q=… (c=1) + ranking model", await server.SendOnceAsync(measured.Select(q => Url(q, "")), 1));
         }
 
         report.AppendLine();

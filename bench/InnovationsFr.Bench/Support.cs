@@ -253,7 +253,7 @@ internal sealed class ApiServer : IAsyncDisposable
         _client = client;
     }
 
-    public static async Task<ApiServer> StartAsync(string repoRoot, string indexRoot)
+    public static async Task<ApiServer> StartAsync(string repoRoot, string indexRoot, string? rankingModel = null)
     {
         var dll = Path.Combine(repoRoot, "src", "InnovationsFr.Api", "bin", "Release", "net10.0", "InnovationsFr.Api.dll");
         if (!File.Exists(dll))
@@ -271,6 +271,8 @@ internal sealed class ApiServer : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Search__IndexPath"] = indexRoot;
         start.Environment["Search__BuildIfMissing"] = "false";
+        // A learned ranking only when asked for (nothing left in the repository's config/ counts).
+        start.Environment["Search__RankingModelPath"] = rankingModel ?? Path.Combine(indexRoot, "no-ranking-model.zip");
         // One client sends everything: the per-client rate limit would refuse most of it.
         start.Environment["RateLimit__PermitLimit"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
