@@ -62,8 +62,8 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
         }
 
         var plan = new FacetPlan(RankingModel.Depth, ByDate: false, SegmentCache.Day(lease.Facts.NewestMillis), [], AllTags: true, null, null, null, CountFacets: false);
-        var (collector, typoTolerant, _, _) = FirstStage(lease.Searcher, parsed, textQuery, typoTolerance: true, plan, synonyms);
-        var head = Head(lease.Searcher, parsed, collector.Ranked(RankingModel.Depth), priors);
+        var (collector, typoTolerant, _, _, matching) = FirstStage(lease.Searcher, parsed, textQuery, typoTolerance: true, plan, synonyms);
+        var head = Head(lease.Searcher, parsed, collector.Ranked(RankingModel.Depth), priors, matching);
         var (rows, ids) = RankingFeatures.Compute(lease.Searcher, parsed, head, typoTolerant, lease.Facts.NewestMillis, priors);
         return ids.Zip(rows).ToList();
     }
@@ -71,18 +71,21 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
     /// <summary>
     /// What a learned ranking re-orders: the first stage's top <see cref="RankingModel.Depth"/>, then
     /// up to <see cref="RankingModel.Suggested"/> articles the judgments name for queries like this
-    /// one that the first stage ranked lower or not at all (score 0).
+    /// one that the first stage ranked lower (score 0). Only articles the first stage's query
+    /// (<paramref name="matching"/>) matches, and only when no filter applies: the page then shows
+    /// nothing the total does not count. Null <paramref name="matching"/>: none added.
     /// </summary>
-    private static List<ScoreDoc> Head(IndexSearcher searcher, UserQuery parsed, (ScoreDoc Hit, double Rank)[] ranked, RankingPriors? priors)
+    private static List<ScoreDoc> Head(IndexSearcher searcher, UserQuery parsed, (ScoreDoc Hit, double Rank)[] ranked, RankingPriors? priors, Query? matching)
     {
         var head = ranked.Take(RankingModel.Depth).Select(r => r.Hit).ToList();
-        if (priors == null)
+        if (priors == null || matching == null || head.Count < RankingModel.Depth)
         {
+            // Fewer than the head's worth of matches: every match is there already.
             return head;
         }
 
         var present = head.Select(h => h.Doc).ToHashSet();
-        foreach (var doc in Suggested(searcher, parsed, priors))
+        foreach (var doc in Suggested(searcher, parsed, priors, matching))
         {
             if (present.Add(doc))
             {
@@ -93,14 +96,24 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
         return head;
     }
 
-    /// <summary>The documents of the articles the judgments suggest for the query (see <see cref="RankingPriors.Suggest"/>).</summary>
-    private static List<int> Suggested(IndexSearcher searcher, UserQuery parsed, RankingPriors priors)
+    /// <summary>The documents of the articles the judgments suggest for the query (see <see cref="RankingPriors.Suggest"/>) that <paramref name="matching"/> matches.</summary>
+    private static List<int> Suggested(IndexSearcher searcher, UserQuery parsed, RankingPriors priors, Query matching)
     {
         var stems = parsed.Parts.Where(p => !p.Excluded).SelectMany(p => p.Stems).ToList();
         var docs = new List<int>();
+        Weight? weight = null;
         foreach (var id in priors.Suggest(stems, RankingModel.Suggested, RankingModel.SuggestedOverlap))
         {
-            if (ArticleDocument.Find(searcher.IndexReader, id) is { } doc && !docs.Contains(doc))
+            if (ArticleDocument.Find(searcher.IndexReader, id) is not { } doc || docs.Contains(doc))
+            {
+                continue;
+            }
+
+            weight ??= searcher.CreateNormalizedWeight(matching);
+            var leaves = searcher.IndexReader.Leaves;
+            var leaf = leaves[Lucene.Net.Index.ReaderUtil.SubIndex(doc, leaves)];
+            var local = doc - leaf.DocBase;
+            if (weight.GetScorer(leaf, leaf.AtomicReader.LiveDocs) is { } scorer && scorer.Advance(local) == local)
             {
                 docs.Add(doc);
             }
@@ -151,7 +164,8 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
             Deadline: Deadline(clock),
             After: after);
 
-        var (collector, typoTolerant, partial, exactTotal) = FirstStage(searcher, parsed, textQuery, request.TypoTolerance, plan, synonyms);
+        var (collector, typoTolerant, partial, exactTotal, matching) = FirstStage(searcher, parsed, textQuery, request.TypoTolerance, plan, synonyms);
+        var unfiltered = selected.Count == 0 && plan.RubricKeys == null && plan.FromMillis == null && plan.ToMillis == null;
         var suggestion = !partial && request.Suggest && textQuery != null
             ? Suggestion(searcher, facts, parsed, synonyms, plan, textQuery, exactTotal)
             : null;
@@ -162,7 +176,7 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
         {
             // The model re-orders the head; past it, the first stage's order goes on, and so do its cursors.
             var ranked = collector.Ranked(depth);
-            var head = Head(searcher, parsed, ranked, ranking!.Priors);
+            var head = Head(searcher, parsed, ranked, ranking!.Priors, unfiltered ? matching : null);
             var scores = ranking.Score(RankingFeatures.Compute(searcher, parsed, head, typoTolerant, facts.NewestMillis, ranking.Priors).Rows);
             var inHead = head.Select(h => h.Doc).ToHashSet();
             var tail = ranked.Skip(RankingModel.Depth).Where(r => !inHead.Contains(r.Hit.Doc)).ToList();
@@ -176,10 +190,10 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
                 ? end <= head.Count ? Cursor.WriteOffset(version, end) : Cursor.Write(version, (tail[end - head.Count - 1].Rank, tail[end - head.Count - 1].Hit.Doc))
                 : null;
         }
-        else if (ranking?.Priors != null && after != null && request.Sort == SearchSort.Relevance && textQuery != null)
+        else if (ranking?.Priors != null && after != null && request.Sort == SearchSort.Relevance && textQuery != null && unfiltered)
         {
             // Past a re-ordered head: the articles the judgments suggested were shown in it already.
-            var suggested = Suggested(searcher, parsed, ranking.Priors).ToHashSet();
+            var suggested = Suggested(searcher, parsed, ranking.Priors, matching).ToHashSet();
             var ranked = collector.Ranked(size + suggested.Count).Where(r => !suggested.Contains(r.Hit.Doc)).Take(size).ToArray();
             top = ranked.Select(r => r.Hit).ToArray();
             PageComputed?.Invoke();
@@ -233,7 +247,7 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
     /// approximately. A word unknown to the index sends the search there at once; otherwise it goes
     /// there when the exact search finds few articles.
     /// </summary>
-    private (FacetedCollector Collector, bool TypoTolerant, bool Partial, int ExactTotal) FirstStage(IndexSearcher searcher, UserQuery parsed, Query? textQuery, bool typoTolerance, FacetPlan plan, Synonyms synonyms)
+    private (FacetedCollector Collector, bool TypoTolerant, bool Partial, int ExactTotal, Query Matching) FirstStage(IndexSearcher searcher, UserQuery parsed, Query? textQuery, bool typoTolerance, FacetPlan plan, Synonyms synonyms)
     {
         var unknownWord = false;
         var fuzzy = textQuery != null && typoTolerance
@@ -241,19 +255,22 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
             : [];
         var typoTolerant = fuzzy.Count > 0 && unknownWord;
         var collector = new FacetedCollector(plan);
-        var partial = !Within(() => Segments.Run(searcher, typoTolerant ? QueryFactory.Build(parsed, synonyms, fuzzy)! : textQuery ?? new MatchAllDocsQuery(), collector));
+        var matching = typoTolerant ? QueryFactory.Build(parsed, synonyms, fuzzy)! : textQuery ?? new MatchAllDocsQuery();
+        var partial = !Within(() => Segments.Run(searcher, matching, collector));
         var exactTotal = typoTolerant ? -1 : collector.TotalHits;
         if (!partial && !typoTolerant && fuzzy.Count > 0 && collector.TotalHits < Typos.FewResults)
         {
             var fuzzyCollector = new FacetedCollector(plan);
-            if (Within(() => Segments.Run(searcher, QueryFactory.Build(parsed, synonyms, fuzzy)!, fuzzyCollector)))
+            var fuzzyQuery = QueryFactory.Build(parsed, synonyms, fuzzy)!;
+            if (Within(() => Segments.Run(searcher, fuzzyQuery, fuzzyCollector)))
             {
                 collector = fuzzyCollector;
+                matching = fuzzyQuery;
                 typoTolerant = true;
             }
         }
 
-        return (collector, typoTolerant, partial, exactTotal);
+        return (collector, typoTolerant, partial, exactTotal, matching);
     }
 
     /// <summary>

@@ -44,6 +44,12 @@ public sealed class LearnedRankingTests : IDisposable
                 yield return TestIndex.Article($"breve-{t}-{s}", $"Brève {s} : {a} et {b}", $"{a} {b}, {a} et {b} encore.", "2024-01-01T10:00:00+01:00");
             }
         }
+
+        // Articles of none of the topics, all with one word: a query with it matches more than a head.
+        for (var c = 0; c < 110; c++)
+        {
+            yield return TestIndex.Article($"chronique-{c}", $"Chronique {c}", "Une chronique du lundi.", "2023-06-01T10:00:00+01:00");
+        }
     }
 
     private static List<RankingJudgment> Judgments(int topics) => Enumerable.Range(0, topics)
@@ -149,6 +155,29 @@ public sealed class LearnedRankingTests : IDisposable
         RankingLearner.Learn(_index.Index, Judgments(Learnt / 2), withPriors: false, Small).Save(path);
         var error = Assert.Throws<InvalidCursorException>(() => ranked.Search(request with { Cursor = stale }));
         Assert.Contains("expired", error.Message);
+    }
+
+    [Fact]
+    public void ArticlesTheJudgmentsSuggest_JoinTheHeadOnlyWhenTheyMatch_AndNeverUnderAFilter()
+    {
+        // Judged for "batterie satellite": dossier-0 matches it, breve-5-0 (other words) does not.
+        var path = Path.Combine(_index.Root, "suggest-model.zip");
+        RankingLearner.Learn(_index.Index, [.. Judgments(Learnt), new RankingJudgment("batterie satellite", "breve-5-0", 2)], withPriors: true, Small).Save(path);
+        using var ranked = new SearchIndex(_index.Folder) { Ranking = new RankingModelFile(path) };
+        ranked.Open();
+
+        // More than a head of matches (110 chroniques), so judged articles may be brought in: the one
+        // that matches is, the one that does not is not, and the total is the first stage's.
+        var request = new SearchRequest { Query = "chronique batterie satellite", Size = 100, FacetLimit = 0 };
+        var page = ranked.Search(request);
+        Assert.Contains(page.Hits, h => h.Id == "dossier-0");
+        Assert.DoesNotContain(page.Hits, h => h.Id == "breve-5-0");
+        Assert.Equal(_index.Index.Search(request).Total, page.Total);
+
+        // Under a filter, nothing the filter leaves out is shown, whatever the judgments say.
+        var filtered = ranked.Search(request with { From = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero) });
+        Assert.Equal(0, filtered.Total);
+        Assert.Empty(filtered.Hits);
     }
 
     [Fact]
