@@ -137,9 +137,10 @@ internal static class RankingFeatures
 
         if (priors != null)
         {
+            var prepared = priors.Prepare(stems);
             for (var i = 0; i < rows.Length; i++)
             {
-                var (article, best, sum, coverage) = priors.Of(ids[i], stems);
+                var (article, best, sum, coverage) = priors.Of(ids[i], prepared);
                 rows[i][19] = article;
                 rows[i][20] = best;
                 rows[i][21] = sum;

@@ -19,7 +19,7 @@ public sealed class RankingModel
     /// <summary>Candidates of the first stage the model re-orders.</summary>
     public const int Depth = 100;
 
-    /// <summary>Articles the judgments suggest for a query (<see cref="RankingPriors.Suggest"/>) added to the candidates when the first stage missed them.</summary>
+    /// <summary>Articles the judgments suggest for a query (<see cref="RankingPriors"/>) added to the candidates when the first stage missed them.</summary>
     public const int Suggested = 20;
 
     /// <summary>The least grade × overlap with a judged query for an article to be suggested.</summary>

@@ -15,8 +15,13 @@ internal sealed class RankingPriors
     // A stem's weight: rarer among the judged queries, more telling (log(1 + queries / queries with it)).
     private readonly Dictionary<string, double> _weights = new(StringComparer.Ordinal);
 
-    // Stem → the judged queries holding it, as (article, index in its list): who to offer for a new query.
-    private readonly Dictionary<string, List<(string Article, int Judged)>> _postings = new(StringComparer.Ordinal);
+    // Every judged query of every article, numbered: its article, grade, stems (sorted) and summed stem weight.
+    private readonly List<(string Article, float Grade, string[] Stems)> _judged = [];
+    private readonly Dictionary<string, int[]> _judgedOf = new(StringComparer.Ordinal);
+    private double[] _judgedWeights = [];
+
+    // Stem → the judged queries holding it: who to offer for a new query.
+    private readonly Dictionary<string, List<int>> _postings = new(StringComparer.Ordinal);
 
     // Per top rubric: the share of its articles judged relevant, ×1,000 (some kinds of article answer more often).
     private readonly Dictionary<string, float> _rubrics;
@@ -29,8 +34,11 @@ internal sealed class RankingPriors
         var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (article, judged) in byArticle)
         {
+            var ids = new int[judged.Count];
             for (var i = 0; i < judged.Count; i++)
             {
+                ids[i] = _judged.Count;
+                _judged.Add((article, judged[i].Grade, judged[i].Stems));
                 if (queries.Add(string.Join(' ', judged[i].Stems)))
                 {
                     foreach (var stem in judged[i].Stems)
@@ -46,99 +54,71 @@ internal sealed class RankingPriors
                         list = _postings[stem] = [];
                     }
 
-                    list.Add((article, i));
+                    list.Add(ids[i]);
                 }
             }
+
+            _judgedOf[article] = ids;
         }
 
         foreach (var (stem, count) in frequency)
         {
             _weights[stem] = Math.Log(1 + queries.Count / (double)count);
         }
+
+        _judgedWeights = _judged.Select(j => j.Stems.Sum(Weight)).ToArray();
     }
 
     private double Weight(string stem) => _weights.TryGetValue(stem, out var weight) ? weight : Math.Log(1 + Math.Max(1, _weights.Count));
 
-    /// <summary>Weighted Jaccard overlap of a query's stems (sorted, distinct) with a judged query's.</summary>
-    private double Overlap(IReadOnlyList<string> stems, double stemsWeight, string[] judged)
+    /// <summary>A query's stems as the priors read them: sorted, their summed weight, and the weight each judged query shares with them.</summary>
+    internal sealed record PriorQuery(List<string> Stems, double Weight, Dictionary<int, double> Shared);
+
+    /// <summary>Reads a query's stems once for every article of a search (along the stems' postings: only judged queries sharing a stem are touched).</summary>
+    public PriorQuery Prepare(IReadOnlyCollection<string> stems)
     {
-        double shared = 0, union = stemsWeight;
-        foreach (var stem in judged)
+        var sorted = stems.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var shared = new Dictionary<int, double>();
+        foreach (var stem in sorted)
         {
-            var weight = Weight(stem);
-            if (Contains(stems, stem))
+            if (_postings.TryGetValue(stem, out var list))
             {
-                shared += weight;
-            }
-            else
-            {
-                union += weight;
+                var weight = Weight(stem);
+                foreach (var judged in list)
+                {
+                    shared[judged] = shared.GetValueOrDefault(judged) + weight;
+                }
             }
         }
 
-        return union == 0 ? 0 : shared / union;
+        return new PriorQuery(sorted, sorted.Sum(Weight), shared);
     }
 
-    private static bool Contains(IReadOnlyList<string> sorted, string stem)
-    {
-        int low = 0, high = sorted.Count - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) >> 1;
-            var order = string.CompareOrdinal(sorted[middle], stem);
-            if (order == 0)
-            {
-                return true;
-            }
-
-            if (order < 0)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Weighted Jaccard overlap of a prepared query with judged query <paramref name="judged"/>: what both hold over what either holds.</summary>
+    private double Overlap(PriorQuery query, int judged) =>
+        query.Shared.TryGetValue(judged, out var common) ? common / (query.Weight + _judgedWeights[judged] - common) : 0;
 
     /// <summary>
     /// The articles judged for queries most like this one (best grade × overlap, at least
     /// <paramref name="minimum"/>), best first: candidates the first stage may have missed.
     /// </summary>
-    public List<string> Suggest(IReadOnlyCollection<string> stems, int count, double minimum)
+    public List<string> Suggest(PriorQuery query, int count, double minimum)
     {
-        var sorted = stems.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var stemsWeight = sorted.Sum(Weight);
         var best = new Dictionary<string, double>(StringComparer.Ordinal);
-        var seen = new HashSet<(string, int)>();
-        foreach (var stem in sorted)
+        foreach (var judged in query.Shared.Keys)
         {
-            if (!_postings.TryGetValue(stem, out var list))
+            var (article, grade, _) = _judged[judged];
+            var score = grade * Overlap(query, judged);
+            if (score >= minimum && score > best.GetValueOrDefault(article))
             {
-                continue;
-            }
-
-            foreach (var (article, index) in list)
-            {
-                if (!seen.Add((article, index)))
-                {
-                    continue;
-                }
-
-                var (judged, grade) = _byArticle[article][index];
-                var score = grade * Overlap(sorted, stemsWeight, judged);
-                if (score >= minimum && score > best.GetValueOrDefault(article))
-                {
-                    best[article] = score;
-                }
+                best[article] = score;
             }
         }
 
         return best.OrderByDescending(e => e.Value).ThenBy(e => e.Key, StringComparer.Ordinal).Take(count).Select(e => e.Key).ToList();
     }
+
+    public List<string> Suggest(IReadOnlyCollection<string> stems, int count, double minimum) => Suggest(Prepare(stems), count, minimum);
 
     /// <summary>Articles some judgment names.</summary>
     public int Count => _byArticle.Count;
@@ -195,46 +175,42 @@ internal sealed class RankingPriors
     /// answered, log(1 + the sum of those), and how much of the query the queries it answered cover
     /// together (each stem weighted, saturating as BM25's term frequency does: c / (c + 1)).
     /// </summary>
-    public (float Article, float Best, float Sum, float Coverage) Of(string article, IReadOnlyCollection<string> stems)
+    public (float Article, float Best, float Sum, float Coverage) Of(string article, PriorQuery query)
     {
-        if (!_byArticle.TryGetValue(article, out var judged))
+        if (!_judgedOf.TryGetValue(article, out var judged))
         {
             return (0, 0, 0, 0);
         }
 
-        var sorted = stems.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var stemsWeight = sorted.Sum(Weight);
         double total = 0, best = 0, sum = 0;
-        foreach (var (judgedStems, grade) in judged)
+        foreach (var id in judged)
         {
+            var grade = _judged[id].Grade;
             total += grade;
-            if (sorted.Count == 0 || judgedStems.Length == 0)
-            {
-                continue;
-            }
-
-            var overlap = Overlap(sorted, stemsWeight, judgedStems);
+            var overlap = Overlap(query, id);
             best = Math.Max(best, grade * overlap);
             sum += grade * overlap;
         }
 
         double covered = 0;
-        foreach (var stem in sorted)
+        foreach (var stem in query.Stems)
         {
             double count = 0;
-            foreach (var (judgedStems, grade) in judged)
+            foreach (var id in judged)
             {
-                if (Array.BinarySearch(judgedStems, stem, StringComparer.Ordinal) >= 0)
+                if (Array.BinarySearch(_judged[id].Stems, stem, StringComparer.Ordinal) >= 0)
                 {
-                    count += grade;
+                    count += _judged[id].Grade;
                 }
             }
 
             covered += Weight(stem) * count / (count + 1);
         }
 
-        return ((float)Math.Log(1 + total), (float)best, (float)Math.Log(1 + sum), stemsWeight == 0 ? 0 : (float)(covered / stemsWeight));
+        return ((float)Math.Log(1 + total), (float)best, (float)Math.Log(1 + sum), query.Weight == 0 ? 0 : (float)(covered / query.Weight));
     }
+
+    public (float Article, float Best, float Sum, float Coverage) Of(string article, IReadOnlyCollection<string> stems) => Of(article, Prepare(stems));
 
     /// <summary>One line per judged query of an article: article, grade, stems (space-separated).</summary>
     public void Write(TextWriter writer)

@@ -96,7 +96,7 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
         return head;
     }
 
-    /// <summary>The documents of the articles the judgments suggest for the query (see <see cref="RankingPriors.Suggest"/>) that <paramref name="matching"/> matches.</summary>
+    /// <summary>The documents of the articles the judgments suggest for the query (see <see cref="RankingPriors"/>) that <paramref name="matching"/> matches.</summary>
     private static List<int> Suggested(IndexSearcher searcher, UserQuery parsed, RankingPriors priors, Query matching)
     {
         var stems = parsed.Parts.Where(p => !p.Excluded).SelectMany(p => p.Stems).ToList();
