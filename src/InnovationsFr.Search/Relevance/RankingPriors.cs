@@ -5,8 +5,9 @@ namespace InnovationsFr.Search;
 /// <summary>
 /// What judgments (editors' grades, or readers' clicks turned into grades) say of each article: how
 /// much it answered in all, and which queries it answered, as their stems. A new query earns an
-/// article the grades of the judged queries it shares words with (Jaccard overlap of stems): the
-/// same article keeps answering the same need, however the need is typed.
+/// article the grades of the judged queries it shares words with (weighted Jaccard overlap of stems,
+/// a stem weighing more the rarer it is among judged queries): the same article keeps answering the
+/// same need, however the need is typed.
 /// </summary>
 internal sealed class RankingPriors
 {
@@ -18,7 +19,7 @@ internal sealed class RankingPriors
     // Every judged query of every article, numbered: its article, grade, stems (sorted) and summed stem weight.
     private readonly List<(string Article, float Grade, string[] Stems)> _judged = [];
     private readonly Dictionary<string, int[]> _judgedOf = new(StringComparer.Ordinal);
-    private double[] _judgedWeights = [];
+    private readonly double[] _judgedWeights;
 
     // Stem → the judged queries holding it: who to offer for a new query.
     private readonly Dictionary<string, List<int>> _postings = new(StringComparer.Ordinal);
