@@ -66,7 +66,11 @@ public sealed class RankingModel
     {
         if (!_engines.TryTake(out var engine))
         {
-            engine = _ml.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(_model, _schema);
+            // One engine per concurrent search, kept for the next; made one at a time (an MLContext is not thread-safe).
+            lock (_ml)
+            {
+                engine = _ml.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(_model, _schema);
+            }
         }
 
         try

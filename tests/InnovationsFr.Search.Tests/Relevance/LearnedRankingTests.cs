@@ -89,6 +89,11 @@ public sealed class LearnedRankingTests : IDisposable
         Assert.Equal(model.PriorArticles, loaded.PriorArticles);
         var rows = new[] { Enumerable.Range(0, RankingFeatures.Names.Length).Select(i => (float)i).ToArray(), new float[RankingFeatures.Names.Length] };
         Assert.Equal(model.Score(rows), loaded.Score(rows));
+        // Searches score at once, each with its own prediction engine from the pool.
+        var expected = loaded.Score(rows);
+        var concurrent = new float[64][];
+        Parallel.For(0, concurrent.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => concurrent[i] = loaded.Score(rows));
+        Assert.All(concurrent, scores => Assert.Equal(expected, scores));
 
         File.WriteAllText(path, "pas un modèle");
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddSeconds(5));
