@@ -33,7 +33,12 @@ public sealed class ClickLog(string path, int windowDays, TimeProvider clock) : 
         .GroupBy(d => (d.Query, d.Article, d.Day))
         .ToDictionary(g => g.Key, g => g.First());
 
+    private long _recorded;
+
     public int WindowDays { get; } = Math.Max(1, windowDays);
+
+    /// <summary>Clicks recorded since the service started.</summary>
+    public long Recorded => Interlocked.Read(ref _recorded);
 
     /// <summary>The weight of a click at a rank (1 = first result).</summary>
     public static double Weight(int rank) => Math.Sqrt(Math.Clamp(rank, 1, MaxWeightedRank));
@@ -47,6 +52,7 @@ public sealed class ClickLog(string path, int windowDays, TimeProvider clock) : 
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        Interlocked.Increment(ref _recorded);
         lock (Sync)
         {
             var key = (text, article, today);

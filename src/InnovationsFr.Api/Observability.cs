@@ -16,8 +16,10 @@ public sealed class SearchMetrics : IDisposable
 
     private readonly Meter _meter = new(MeterName);
 
-    public SearchMetrics(SearchIndex index)
+    public SearchMetrics(SearchIndex index, ClickLog clicks)
     {
+        _meter.CreateObservableCounter("search.clicks", () => clicks.Recorded, "{click}", "Result clicks the reader page reported (kept for learning to rank).");
+        _meter.CreateObservableGauge("search.ranking.model", () => index.Ranking.Current == null ? 0 : 1, null, "1 while a learned ranking model re-orders searches (its fingerprint: /health/ready).");
         _meter.CreateObservableGauge("search.index.documents", () => index.IsOpen ? index.Stats().Articles : 0, "{article}", "Live articles in the index served.");
         _meter.CreateObservableGauge("search.index.size", () => IndexBytes(index), "By", "Bytes of the index generation served.");
         _meter.CreateObservableGauge("search.index.generation", () => Generation(index), null, "1 for the generation served (its name in the generation label).");
