@@ -139,17 +139,22 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
         var reorder = ranking != null && request.Sort == SearchSort.Relevance && textQuery != null;
         var version = reorder ? lease.Version + "~" + ranking!.Fingerprint : lease.Version;
         var (after, offset) = request.Cursor == null ? (null, 0) : Cursor.Read(request.Cursor, version);
+        // Articles the judgments suggest join the head only under no filter (see Head); past the head
+        // (a rank cursor), they are stepped over.
+        var unfiltered = request.Tags.Count == 0 && string.IsNullOrWhiteSpace(request.Rubric) && request.From == null && request.To == null;
+        var pastHead = reorder && after != null && ranking!.Priors != null && unfiltered;
         reorder &= after == null;
 
         var size = Math.Clamp(request.Size, 1, SearchRequest.MaxSize);
         var page = request.Cursor != null ? 1 : Math.Max(1, request.Page);
         var start = request.Cursor != null ? offset : (page - 1) * size;
         var depth = Math.Min(start + size, SearchRequest.MaxDepth);
-        if (reorder)
+        if (reorder || pastHead)
         {
-            // The whole head, and enough beyond it for a page whose suggested articles left the tail.
-            depth = Math.Min(Math.Max(depth, RankingModel.Depth) + RankingModel.Suggested, SearchRequest.MaxDepth);
+            // The whole head, and enough beyond a page for the suggested articles it steps over.
+            depth = Math.Min((reorder ? Math.Max(depth, RankingModel.Depth) : depth) + RankingModel.Suggested, SearchRequest.MaxDepth);
         }
+
         var selected = request.Tags.Select(lease.Aliases.Key).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).Take(MaxSelectedTags).ToList();
         var plan = new FacetPlan(
             Math.Max(1, depth),
@@ -165,7 +170,6 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
             After: after);
 
         var (collector, typoTolerant, partial, exactTotal, matching) = FirstStage(searcher, parsed, textQuery, request.TypoTolerance, plan, synonyms);
-        var unfiltered = selected.Count == 0 && plan.RubricKeys == null && plan.FromMillis == null && plan.ToMillis == null;
         var suggestion = !partial && request.Suggest && textQuery != null
             ? Suggestion(searcher, facts, parsed, synonyms, plan, textQuery, exactTotal)
             : null;
@@ -190,10 +194,10 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
                 ? end <= head.Count ? Cursor.WriteOffset(version, end) : Cursor.Write(version, (tail[end - head.Count - 1].Rank, tail[end - head.Count - 1].Hit.Doc))
                 : null;
         }
-        else if (ranking?.Priors != null && after != null && request.Sort == SearchSort.Relevance && textQuery != null && unfiltered)
+        else if (pastHead)
         {
             // Past a re-ordered head: the articles the judgments suggested were shown in it already.
-            var suggested = Suggested(searcher, parsed, ranking.Priors, matching).ToHashSet();
+            var suggested = Suggested(searcher, parsed, ranking!.Priors!, matching).ToHashSet();
             var ranked = collector.Ranked(size + suggested.Count).Where(r => !suggested.Contains(r.Hit.Doc)).Take(size).ToArray();
             top = ranked.Select(r => r.Hit).ToArray();
             PageComputed?.Invoke();

@@ -186,6 +186,38 @@ public sealed class LearnedRankingTests : IDisposable
     }
 
     [Fact]
+    public void PagingByCursorPastTheHead_LeavesOutTheSuggestedArticles_WithoutShortPages()
+    {
+        // chronique-109 ties with the other chroniques and comes last among them, before the 120 brèves
+        // ("encore"); judged for the query, it joins the head, and the pages after it must step over it.
+        var path = Path.Combine(_index.Root, "late-model.zip");
+        RankingLearner.Learn(_index.Index, [.. Judgments(Learnt), new RankingJudgment("chronique lundi encore", "chronique-109", 2)], withPriors: true, Small).Save(path);
+        using var ranked = new SearchIndex(_index.Folder) { Ranking = new RankingModelFile(path) };
+        ranked.Open();
+        var request = new SearchRequest { Query = "chronique lundi encore", Size = 7, FacetLimit = 0 };
+        var total = ranked.Search(request).Total;
+
+        var byNumber = new List<string>();
+        for (var page = 1; byNumber.Count < total; page++)
+        {
+            byNumber.AddRange(ranked.Search(request with { Page = page }).Hits.Select(h => h.Id));
+        }
+
+        var byCursor = new List<string>();
+        var answer = ranked.Search(request);
+        byCursor.AddRange(answer.Hits.Select(h => h.Id));
+        while (answer.NextCursor is { } cursor)
+        {
+            answer = ranked.Search(request with { Cursor = cursor });
+            byCursor.AddRange(answer.Hits.Select(h => h.Id));
+        }
+
+        Assert.Contains("chronique-109", byNumber.Take(RankingModel.Depth + RankingModel.Suggested));
+        Assert.Equal(total, byNumber.Count);
+        Assert.Equal(byNumber, byCursor);
+    }
+
+    [Fact]
     public void FieldFeatures_AreLucenesOwnScores()
     {
         using var lease = _index.Index.BorrowForTests();
