@@ -45,7 +45,7 @@ internal static class RankingFeatures
     {
         var rows = new float[candidates.Count][];
         var wanted = query.Parts.Where(p => !p.Excluded).ToList();
-        var stems = wanted.SelectMany(p => p.Stems).Distinct(StringComparer.Ordinal).ToList();
+        var stems = query.WantedStems;
         var exact = wanted.SelectMany(p => p.Exact.Select(t => t.Term)).Distinct(StringComparer.Ordinal).ToList();
         var byDoc = new Dictionary<int, int>(candidates.Count);
         for (var i = 0; i < candidates.Count; i++)
@@ -63,12 +63,15 @@ internal static class RankingFeatures
             return (rows, []);
         }
 
+        var inOrder = byDoc.OrderBy(e => e.Key).ToArray();
+        var sorted = new Candidates([.. inOrder.Select(e => e.Key)], [.. inOrder.Select(e => e.Value)]);
+
         var matchedAny = new HashSet<string>?[candidates.Count];
         foreach (var (field, feature, share) in StemmedFields)
         {
             foreach (var stem in stems)
             {
-                Each(searcher, new TermQuery(new Term(field, stem)), byDoc, (row, score) =>
+                Each(searcher, new TermQuery(new Term(field, stem)), sorted, (row, score) =>
                 {
                     rows[row][feature] += score;
                     if (share >= 0)
@@ -83,7 +86,7 @@ internal static class RankingFeatures
 
         foreach (var word in exact)
         {
-            Each(searcher, new TermQuery(new Term(ArticleDocument.TitleExact, word)), byDoc, (row, score) => rows[row][3] += score);
+            Each(searcher, new TermQuery(new Term(ArticleDocument.TitleExact, word)), sorted, (row, score) => rows[row][3] += score);
         }
 
         for (var i = 0; i < rows.Length; i++)
@@ -95,9 +98,9 @@ internal static class RankingFeatures
         var positions = wanted.Count == 0 ? [] : Positions(wanted);
         if (positions.Count >= 2)
         {
-            Each(searcher, Phrase(ArticleDocument.Title, positions, 0), byDoc, (row, score) => rows[row][11] = score);
-            Each(searcher, Phrase(ArticleDocument.Body, positions, 0), byDoc, (row, score) => rows[row][12] = score);
-            Each(searcher, Phrase(ArticleDocument.Body, positions, NearSlop), byDoc, (row, score) => rows[row][13] = score);
+            Each(searcher, Phrase(ArticleDocument.Title, positions, 0), sorted, (row, score) => rows[row][11] = score);
+            Each(searcher, Phrase(ArticleDocument.Body, positions, 0), sorted, (row, score) => rows[row][12] = score);
+            Each(searcher, Phrase(ArticleDocument.Body, positions, NearSlop), sorted, (row, score) => rows[row][13] = score);
         }
 
         var ids = new string[candidates.Count];
@@ -187,11 +190,14 @@ internal static class RankingFeatures
         return phrase;
     }
 
+    /// <summary>The candidates in document order, each with its row.</summary>
+    private sealed record Candidates(int[] Docs, int[] Rows);
+
     /// <summary>Calls <paramref name="found"/> with the row and score of each candidate <paramref name="query"/> matches.</summary>
-    private static void Each(IndexSearcher searcher, Query query, Dictionary<int, int> byDoc, Action<int, float> found)
+    private static void Each(IndexSearcher searcher, Query query, Candidates byDoc, Action<int, float> found)
     {
         var weight = searcher.CreateNormalizedWeight(query);
-        var docs = byDoc.Keys.Order().ToArray();
+        var docs = byDoc.Docs;
         var at = 0;
         foreach (var context in searcher.IndexReader.Leaves)
         {
@@ -213,7 +219,7 @@ internal static class RankingFeatures
 
                 if (scorer.DocID == local)
                 {
-                    found(byDoc[docs[at]], scorer.GetScore());
+                    found(byDoc.Rows[at], scorer.GetScore());
                 }
             }
         }

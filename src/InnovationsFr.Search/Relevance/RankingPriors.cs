@@ -11,8 +11,6 @@ namespace InnovationsFr.Search;
 /// </summary>
 internal sealed class RankingPriors
 {
-    private readonly Dictionary<string, List<(string[] Stems, float Grade)>> _byArticle;
-
     // A stem's weight: rarer among the judged queries, more telling (log(1 + queries / queries with it)).
     private readonly Dictionary<string, double> _weights = new(StringComparer.Ordinal);
 
@@ -29,7 +27,6 @@ internal sealed class RankingPriors
 
     private RankingPriors(Dictionary<string, List<(string[] Stems, float Grade)>> byArticle, Dictionary<string, float> rubrics)
     {
-        _byArticle = byArticle;
         _rubrics = rubrics;
         var queries = new HashSet<string>(StringComparer.Ordinal);
         var frequency = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -122,7 +119,7 @@ internal sealed class RankingPriors
     public List<string> Suggest(IReadOnlyCollection<string> stems, int count, double minimum) => Suggest(Prepare(stems), count, minimum);
 
     /// <summary>Articles some judgment names.</summary>
-    public int Count => _byArticle.Count;
+    public int Count => _judgedOf.Count;
 
     /// <summary>
     /// From judgments: a query's text, an article and its grade (grades of 0 or less say nothing of an
@@ -169,7 +166,7 @@ internal sealed class RankingPriors
 
     /// <summary>The distinct stems of a query's wanted words, sorted.</summary>
     public static string[] Stems(string query) =>
-        UserQuery.Parse(query).Parts.Where(p => !p.Excluded).SelectMany(p => p.Stems).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        UserQuery.Parse(query).WantedStems.Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>
     /// For an article and a query's stems: log(1 + its grades), the best grade × overlap of a query it
@@ -221,9 +218,9 @@ internal sealed class RankingPriors
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{RubricLine}\t{share:R}\t{rubric}"));
         }
 
-        foreach (var (article, judged) in _byArticle.OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach (var (article, judged) in _judgedOf.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            foreach (var (stems, grade) in judged)
+            foreach (var (_, grade, stems) in judged.Select(id => _judged[id]))
             {
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{article}\t{grade:R}\t{string.Join(' ', stems)}"));
             }

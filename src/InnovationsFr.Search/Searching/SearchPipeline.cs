@@ -99,10 +99,9 @@ internal sealed class SearchPipeline(TimeSpan timeBudget)
     /// <summary>The documents of the articles the judgments suggest for the query (see <see cref="RankingPriors"/>) that <paramref name="matching"/> matches.</summary>
     private static List<int> Suggested(IndexSearcher searcher, UserQuery parsed, RankingPriors priors, Query matching)
     {
-        var stems = parsed.Parts.Where(p => !p.Excluded).SelectMany(p => p.Stems).ToList();
         var docs = new List<int>();
         Weight? weight = null;
-        foreach (var id in priors.Suggest(stems, RankingModel.Suggested, RankingModel.SuggestedOverlap))
+        foreach (var id in priors.Suggest(parsed.WantedStems, RankingModel.Suggested, RankingModel.SuggestedOverlap))
         {
             if (ArticleDocument.Find(searcher.IndexReader, id) is not { } doc || docs.Contains(doc))
             {

@@ -61,6 +61,11 @@ internal sealed class UserQuery
 
     public bool IsEmpty => Parts.Count == 0;
 
+    private List<string>? _wantedStems;
+
+    /// <summary>The distinct stems of the wanted (not excluded) parts, in query order: what ranking features and priors read.</summary>
+    public List<string> WantedStems => _wantedStems ??= Parts.Where(p => !p.Excluded).SelectMany(p => p.Stems).Distinct(StringComparer.Ordinal).ToList();
+
     private List<(string Term, int Position)>? _looseWords;
     private Dictionary<(int, int), string>? _spanKeys;
 

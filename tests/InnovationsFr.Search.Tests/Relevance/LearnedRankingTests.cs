@@ -103,10 +103,10 @@ public sealed class LearnedRankingTests : IDisposable
         File.Delete(path);
         Assert.Null(file.Current);
         Assert.Null(file.Problem);
-        Assert.Throws<FormatException>(() => RankingModel.Load(WriteZipWithout(path)));
+        Assert.Throws<FormatException>(() => RankingModel.Load(WriteZipOfOtherFeatures(path)));
     }
 
-    private static string WriteZipWithout(string path)
+    private static string WriteZipOfOtherFeatures(string path)
     {
         using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
         {
