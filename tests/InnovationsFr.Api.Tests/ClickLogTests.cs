@@ -23,6 +23,8 @@ public sealed class ClickLogTests : IDisposable
 
         var report = log.Report(10);
         Assert.Equal(2, report.Pairs);
+        // What /metrics exports as search_clicks (checked here: meters are process-wide in the test run).
+        Assert.Equal(2, log.Recorded);
         Assert.Equal(["a1", "a2"], report.Clicks.Select(c => c.Article));
         Assert.Equal(2.0, report.Clicks[0].Weighted);
 
