@@ -100,6 +100,13 @@ public sealed class BackgroundLoopTests(FaultyLoopApiFactory factory) : IClassFi
         var health = await PollAsync(client, "/health/ready", text => text.Contains("\"degraded\"", StringComparison.Ordinal));
         Assert.Contains("injected fault", health);
         await PollAsync(client, "/metrics", text => System.Text.RegularExpressions.Regex.IsMatch(text, @"search_background_failing(_ratio)?(\{[^}]*\})? 1"));
+        // The failure is recorded (health) before its log line is written: polled, not raced.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!factory.Logs.Lines.Any(l => l.Message.Contains("refresh/commit loop failed", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.Contains(factory.Logs.Lines, l => l.Message.Contains("refresh/commit loop failed", StringComparison.Ordinal));
         // Acknowledged, but not visible while refreshes fail.
         Assert.DoesNotContain("loop-1", await client.GetStringAsync(new Uri("/api/search?q=zorglubien&typoTolerance=false", UriKind.Relative)));
