@@ -14,10 +14,13 @@ public sealed class SearchMetrics : IDisposable
 {
     public const string MeterName = "InnovationsFr.Search";
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
 
-    public SearchMetrics(SearchIndex index, ClickLog clicks)
+    /// <param name="meters">The host's factory: the meter is scoped to this host, so two hosts in one
+    /// process (tests, a replica beside its primary) can each be told apart by a listener.</param>
+    public SearchMetrics(IMeterFactory meters, SearchIndex index, ClickLog clicks)
     {
+        _meter = meters.Create(MeterName);
         _meter.CreateObservableCounter("search.clicks", () => clicks.Recorded, "{click}", "Result clicks the reader page reported (kept for learning to rank).");
         _meter.CreateObservableGauge("search.ranking.model", () => index.Ranking.Current == null ? 0 : 1, null, "1 while a learned ranking model re-orders searches (its fingerprint: /health/ready).");
         _meter.CreateObservableGauge("search.index.documents", () => index.IsOpen ? index.Stats().Articles : 0, "{article}", "Live articles in the index served.");

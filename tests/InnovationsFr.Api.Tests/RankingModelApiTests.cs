@@ -16,6 +16,7 @@ public sealed class RankingModelApiTests(ApiFactory factory) : IClassFixture<Api
         var client = await factory.ReadyClientAsync();
         var before = await client.GetFromJsonAsync<JsonElement>("/api/search?q=voiture%20électrique&size=10&facetLimit=0");
         Assert.False((await client.GetFromJsonAsync<JsonElement>("/health/ready")).TryGetProperty("rankingModel", out _));
+        Assert.Equal([0.0], HostMeters.Observe(factory.Services, "search.ranking.model"));
 
         // A file that is not a model: reported on /health/ready, searches answer as before.
         Directory.CreateDirectory(Path.GetDirectoryName(factory.RankingModelPath)!);
@@ -35,6 +36,7 @@ public sealed class RankingModelApiTests(ApiFactory factory) : IClassFixture<Api
         File.SetLastWriteTimeUtc(factory.RankingModelPath, DateTime.UtcNow.AddSeconds(5));
         health = await PollAsync(client, h => h.TryGetProperty("rankingModel", out _));
         Assert.False(health.TryGetProperty("rankingModelProblem", out _));
+        Assert.Equal([1.0], HostMeters.Observe(factory.Services, "search.ranking.model"));
         var after = await client.GetFromJsonAsync<JsonElement>("/api/search?q=voiture%20électrique&size=10&facetLimit=0");
         Assert.Equal(wanted, Ids(after)[0]);
         Assert.Equal(ids.Order(), Ids(after).Order());
