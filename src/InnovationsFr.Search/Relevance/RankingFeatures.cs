@@ -66,17 +66,34 @@ internal static class RankingFeatures
         var inOrder = byDoc.OrderBy(e => e.Key).ToArray();
         var sorted = new Candidates([.. inOrder.Select(e => e.Key)], [.. inOrder.Select(e => e.Value)]);
 
+        // The whole query as one phrase (stop-word gaps kept): it can match only where a field holds
+        // every one of its words, so each field counts the phrase's words it holds.
+        var positions = wanted.Count == 0 ? [] : Positions(wanted);
+        var phraseWords = positions.Select(p => p.Term).ToHashSet(StringComparer.Ordinal);
+        var phraseWordsIn = new Dictionary<string, int[]>(StringComparer.Ordinal)
+        {
+            [ArticleDocument.Title] = new int[candidates.Count],
+            [ArticleDocument.Body] = new int[candidates.Count],
+        };
+
         var matchedAny = new HashSet<string>?[candidates.Count];
         foreach (var (field, feature, share) in StemmedFields)
         {
+            var holding = phraseWordsIn.GetValueOrDefault(field);
             foreach (var stem in stems)
             {
+                var counted = holding != null && phraseWords.Contains(stem);
                 Each(searcher, new TermQuery(new Term(field, stem)), sorted, (row, score) =>
                 {
                     rows[row][feature] += score;
                     if (share >= 0)
                     {
                         rows[row][share] += 1f / stems.Count;
+                    }
+
+                    if (counted)
+                    {
+                        holding![row]++;
                     }
 
                     (matchedAny[row] ??= new HashSet<string>(StringComparer.Ordinal)).Add(stem);
@@ -94,13 +111,15 @@ internal static class RankingFeatures
             rows[i][7] = stems.Count == 0 ? 0 : (matchedAny[i]?.Count ?? 0) / (float)stems.Count;
         }
 
-        // The whole query as one phrase (stop-word gaps kept), exactly and loosely.
-        var positions = wanted.Count == 0 ? [] : Positions(wanted);
+        // The phrase exactly and loosely, read from positions only for the candidates that may match
+        // (reading them is most of the features' cost): a field holding all its words; an exact match
+        // in the body is also a near one.
         if (positions.Count >= 2)
         {
-            Each(searcher, Phrase(ArticleDocument.Title, positions, 0), sorted, (row, score) => rows[row][11] = score);
-            Each(searcher, Phrase(ArticleDocument.Body, positions, 0), sorted, (row, score) => rows[row][12] = score);
-            Each(searcher, Phrase(ArticleDocument.Body, positions, NearSlop), sorted, (row, score) => rows[row][13] = score);
+            var all = phraseWords.Count;
+            Each(searcher, Phrase(ArticleDocument.Title, positions, 0), sorted.Where(row => phraseWordsIn[ArticleDocument.Title][row] == all), (row, score) => rows[row][11] = score);
+            Each(searcher, Phrase(ArticleDocument.Body, positions, NearSlop), sorted.Where(row => phraseWordsIn[ArticleDocument.Body][row] == all), (row, score) => rows[row][13] = score);
+            Each(searcher, Phrase(ArticleDocument.Body, positions, 0), sorted.Where(row => rows[row][13] > 0), (row, score) => rows[row][12] = score);
         }
 
         var ids = new string[candidates.Count];
@@ -191,13 +210,26 @@ internal static class RankingFeatures
     }
 
     /// <summary>The candidates in document order, each with its row.</summary>
-    private sealed record Candidates(int[] Docs, int[] Rows);
+    private sealed record Candidates(int[] Docs, int[] Rows)
+    {
+        /// <summary>Those whose row <paramref name="keep"/> keeps, still in document order.</summary>
+        public Candidates Where(Func<int, bool> keep)
+        {
+            var kept = Enumerable.Range(0, Docs.Length).Where(i => keep(Rows[i])).ToArray();
+            return new Candidates([.. kept.Select(i => Docs[i])], [.. kept.Select(i => Rows[i])]);
+        }
+    }
 
     /// <summary>Calls <paramref name="found"/> with the row and score of each candidate <paramref name="query"/> matches.</summary>
     private static void Each(IndexSearcher searcher, Query query, Candidates byDoc, Action<int, float> found)
     {
-        var weight = searcher.CreateNormalizedWeight(query);
         var docs = byDoc.Docs;
+        if (docs.Length == 0)
+        {
+            return;
+        }
+
+        var weight = searcher.CreateNormalizedWeight(query);
         var at = 0;
         foreach (var context in searcher.IndexReader.Leaves)
         {

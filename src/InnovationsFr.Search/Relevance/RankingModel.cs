@@ -35,10 +35,12 @@ public sealed class RankingModel
     private readonly ITransformer _model;
     private readonly DataViewSchema _schema;
     private readonly ConcurrentBag<PredictionEngine<FeatureRow, ScoreRow>> _engines = [];
+    private readonly RankingTrees? _trees;
 
     private RankingModel(ITransformer model, DataViewSchema schema, RankingPriors? priors, string fingerprint)
     {
         _model = model;
+        _trees = RankingTrees.Of(model);
         _schema = schema;
         Priors = priors;
         Fingerprint = fingerprint;
@@ -49,6 +51,11 @@ public sealed class RankingModel
 
     /// <summary>Names this model in cursors and cached answers: a new model expires both.</summary>
     public string Fingerprint { get; private set; }
+
+    /// <summary>Whether searches walk the trees themselves (<see cref="RankingTrees"/>) rather than through ML.NET's engine.</summary>
+    internal bool WalksTrees => _trees != null;
+
+    internal RankingTrees? Trees => _trees;
 
     /// <summary>Articles the priors know.</summary>
     public int PriorArticles => Priors?.Count ?? 0;
@@ -63,6 +70,23 @@ public sealed class RankingModel
 
     /// <summary>Scores of the feature rows (higher first).</summary>
     internal float[] Score(float[][] rows)
+    {
+        if (_trees != null)
+        {
+            var scores = new float[rows.Length];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                scores[i] = _trees.Score(rows[i]);
+            }
+
+            return scores;
+        }
+
+        return ScoreByEngine(rows);
+    }
+
+    /// <summary>Scores of the feature rows by ML.NET's prediction engine (what <see cref="RankingTrees"/> is held to).</summary>
+    internal float[] ScoreByEngine(float[][] rows)
     {
         if (!_engines.TryTake(out var engine))
         {

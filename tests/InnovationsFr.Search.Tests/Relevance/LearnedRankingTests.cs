@@ -89,10 +89,10 @@ public sealed class LearnedRankingTests : IDisposable
         Assert.Equal(model.PriorArticles, loaded.PriorArticles);
         var rows = new[] { Enumerable.Range(0, RankingFeatures.Names.Length).Select(i => (float)i).ToArray(), new float[RankingFeatures.Names.Length] };
         Assert.Equal(model.Score(rows), loaded.Score(rows));
-        // Searches score at once, each with its own prediction engine from the pool.
-        var expected = loaded.Score(rows);
+        // Scored at once, each with its own prediction engine from the pool.
+        var expected = loaded.ScoreByEngine(rows);
         var concurrent = new float[64][];
-        Parallel.For(0, concurrent.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => concurrent[i] = loaded.Score(rows));
+        Parallel.For(0, concurrent.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => concurrent[i] = loaded.ScoreByEngine(rows));
         Assert.All(concurrent, scores => Assert.Equal(expected, scores));
 
         File.WriteAllText(path, "pas un modèle");
@@ -104,6 +104,40 @@ public sealed class LearnedRankingTests : IDisposable
         Assert.Null(file.Current);
         Assert.Null(file.Problem);
         Assert.Throws<FormatException>(() => RankingModel.Load(WriteZipOfOtherFeatures(path)));
+    }
+
+    [Fact]
+    public void TheTreesWalkedForSearches_ScoreEveryRowAsMLNetsOwnEngine()
+    {
+        var model = RankingLearner.Learn(_index.Index, Judgments(Learnt), withPriors: true, Small);
+        var path = Path.Combine(_index.Root, "walked.zip");
+        model.Save(path);
+        var loaded = RankingModel.Load(path);
+        Assert.True(model.WalksTrees && loaded.WalksTrees);
+
+        // Real candidates, random rows, and rows standing exactly on each split's threshold (≤ goes left).
+        var rows = Enumerable.Range(0, Topics)
+            .SelectMany(t => _index.Index.RankingCandidates($"{Topic(t).First} {Topic(t).Second}", loaded.Priors).Select(c => c.Features))
+            .ToList();
+        var random = new Random(7);
+        for (var i = 0; i < 500; i++)
+        {
+            rows.Add([.. Enumerable.Range(0, RankingFeatures.Names.Length).Select(_ => (float)(random.NextDouble() * 20 - 2))]);
+        }
+
+        var splits = loaded.Trees!.Splits.ToList();
+        Assert.NotEmpty(splits);
+        foreach (var (feature, threshold) in splits)
+        {
+            var row = (float[])rows[random.Next(rows.Count)].Clone();
+            row[feature] = threshold;
+            rows.Add(row);
+        }
+
+        var all = rows.ToArray();
+        Assert.Equal(loaded.ScoreByEngine(all), loaded.Score(all));
+        Assert.Equal(model.ScoreByEngine(all), model.Score(all));
+        Assert.Equal(model.Score(all), loaded.Score(all));
     }
 
     private static string WriteZipOfOtherFeatures(string path)
@@ -236,6 +270,51 @@ public sealed class LearnedRankingTests : IDisposable
             Assert.Equal(titleScores.GetValueOrDefault(top[i].Doc), rows[i][title]);
             Assert.StartsWith(ids[i].StartsWith("dossier", StringComparison.Ordinal) ? "dossier-3" : "breve-3-", ids[i]);
         }
+    }
+
+    [Fact]
+    public void PhraseFeatures_AreLucenesOwnPhraseScores_ReadOnlyWhereAPhraseCanMatch()
+    {
+        using var index = new TestIndex([
+            TestIndex.Article("titre", "La voiture électrique de demain", "Un texte sur la route.", "2024-01-01T10:00:00+01:00"),
+            TestIndex.Article("exacte", "Transports", "On parle ici de voiture électrique et de bornes.", "2024-01-01T10:00:00+01:00"),
+            TestIndex.Article("proche", "Transports", "Une voiture, dit-on, nettement plus électrique.", "2024-01-01T10:00:00+01:00"),
+            TestIndex.Article("loin", "Transports", "La voiture roule. " + string.Join(' ', Enumerable.Repeat("Du texte sans rapport.", 6)) + " Le réseau électrique suit.", "2024-01-01T10:00:00+01:00"),
+            TestIndex.Article("seule", "Voiture", "Une voiture, rien de plus.", "2024-01-01T10:00:00+01:00"),
+            TestIndex.Article("inverse", "Électrique voiture", "Électrique et voiture, voiture électrique aussi.", "2024-01-01T10:00:00+01:00"),
+        ]);
+        using var lease = index.Index.BorrowForTests();
+        var searcher = lease.Searcher;
+        var stems = FrenchAnalysis.Tokens("voiture électrique").ToList();
+        var any = new BooleanQuery();
+        foreach (var stem in stems)
+        {
+            any.Add(new TermQuery(new Term(ArticleDocument.Body, stem)), Occur.SHOULD);
+            any.Add(new TermQuery(new Term(ArticleDocument.Title, stem)), Occur.SHOULD);
+        }
+
+        var candidates = searcher.Search(any, 100).ScoreDocs;
+        Assert.Equal(6, candidates.Length);
+        var (rows, ids) = RankingFeatures.Compute(searcher, UserQuery.Parse("voiture électrique"), candidates, typoTolerant: false, lease.Facts.NewestMillis, priors: null);
+
+        foreach (var (feature, field, slop) in new[] { ("title_phrase", ArticleDocument.Title, 0), ("body_phrase", ArticleDocument.Body, 0), ("body_near", ArticleDocument.Body, 6) })
+        {
+            var phrase = new PhraseQuery { Slop = slop };
+            stems.ForEach(stem => phrase.Add(new Term(field, stem)));
+            var lucene = searcher.Search(phrase, 100).ScoreDocs.ToDictionary(d => d.Doc, d => d.Score);
+            Assert.NotEmpty(lucene);
+            var column = Array.IndexOf(RankingFeatures.Names, feature);
+            for (var i = 0; i < candidates.Length; i++)
+            {
+                Assert.True(lucene.GetValueOrDefault(candidates[i].Doc) == rows[i][column], $"{feature} of {ids[i]}: {rows[i][column]}, Lucene {lucene.GetValueOrDefault(candidates[i].Doc)}");
+            }
+        }
+
+        var near = Array.IndexOf(RankingFeatures.Names, "body_near");
+        var exact = Array.IndexOf(RankingFeatures.Names, "body_phrase");
+        string[] Having(int column) => [.. ids.Where((_, i) => rows[i][column] > 0).Order()];
+        Assert.Equal(["exacte", "inverse"], Having(exact));
+        Assert.Equal(["exacte", "inverse", "proche"], Having(near));
     }
 
     [Fact]
