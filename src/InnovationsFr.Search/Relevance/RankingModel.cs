@@ -17,7 +17,7 @@ namespace InnovationsFr.Search;
 public sealed class RankingModel
 {
     /// <summary>Candidates of the first stage the model re-orders.</summary>
-    public const int Depth = 100;
+    public const int Depth = 50;
 
     /// <summary>Articles the judgments suggest for a query (<see cref="RankingPriors"/>) added to the candidates when the first stage missed them.</summary>
     public const int Suggested = 20;
