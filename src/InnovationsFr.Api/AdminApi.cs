@@ -82,6 +82,7 @@ public static class AdminApi
             .WithMetadata(new RequestSizeLimitAttribute(MaxArticleBytes))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequirePrimary()
             .RequireAdmin(AdminAccess.Write);
 
         admin.MapDelete("/articles/{id}", Delete)
@@ -89,6 +90,7 @@ public static class AdminApi
             .WithSummary("Withdraw an article")
             .WithDescription("Removes the article from search within a second, durably (also from later rebuilds: the journal keeps the withdrawal). Idempotent: withdrawing an id that is not indexed is not an error. Needs a write key.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RequirePrimary()
             .RequireAdmin(AdminAccess.Write);
 
         admin.MapPost("/articles/bulk", Bulk)
@@ -98,6 +100,7 @@ public static class AdminApi
             .WithMetadata(new RequestSizeLimitAttribute(MaxBulkBytes))
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequirePrimary()
             .RequireAdmin(AdminAccess.Write);
 
         admin.MapPost("/reindex", StartReindex)
@@ -105,6 +108,7 @@ public static class AdminApi
             .WithSummary("Rebuild the index from the corpus")
             .WithDescription("Rebuilds the whole index from the configured corpus, with the admin journal (every change made through this API) applied over it, in the background; searches and writes go on against the live index, and the new one is swapped in atomically when complete. 202 with the progress; 409 when a rebuild is already running. Needs a write key.")
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequirePrimary()
             .RequireAdmin(AdminAccess.Write);
 
         admin.MapGet("/reindex", ReindexProgress)

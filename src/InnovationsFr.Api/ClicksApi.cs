@@ -29,7 +29,8 @@ public static class ClicksApi
             .Accepts<ClickBeacon>("application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequirePrimary();
         return app;
     }
 

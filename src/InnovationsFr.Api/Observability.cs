@@ -18,9 +18,18 @@ public sealed class SearchMetrics : IDisposable
 
     /// <param name="meters">The host's factory: the meter is scoped to this host, so two hosts in one
     /// process (tests, a replica beside its primary) can each be told apart by a listener.</param>
-    public SearchMetrics(IMeterFactory meters, SearchIndex index, ClickLog clicks)
+    public SearchMetrics(IMeterFactory meters, SearchIndex index, ClickLog clicks, IndexReplica replica, Microsoft.Extensions.Options.IOptions<InnovationsFr.Api.Index.SearchSettings> settings)
     {
         _meter = meters.Create(MeterName);
+        if (settings.Value.IsReplica)
+        {
+            _meter.CreateObservableGauge("search.replication.lag", () => replica.Status.LagSeconds(DateTimeOffset.UtcNow), "s", "How stale this replica's copy may be: 0 when it serves the primary's latest commit as last seen.");
+            _meter.CreateObservableGauge("search.replication.lag_commits", () => replica.Status.LagCommits, "{commit}", "Commits of the primary this replica does not serve yet.");
+            _meter.CreateObservableGauge("search.replication.failing", () => replica.Status.Problem == null ? 0 : 1, null, "1 while this replica cannot copy from its primary (unreachable, or what it sent was refused): it serves its last good commit.");
+            _meter.CreateObservableCounter("search.replication.copied", () => replica.Status.CopiedBytes, "By", "Bytes copied from the primary (files this replica lacked).");
+            _meter.CreateObservableCounter("search.replication.failures", () => replica.Status.Failures, "{round}", "Replication rounds that failed or were refused.");
+        }
+
         _meter.CreateObservableCounter("search.clicks", () => clicks.Recorded, "{click}", "Result clicks the reader page reported (kept for learning to rank).");
         _meter.CreateObservableGauge("search.ranking.model", () => index.Ranking.Current == null ? 0 : 1, null, "1 while a learned ranking model re-orders searches (its fingerprint: /health/ready).");
         _meter.CreateObservableGauge("search.index.documents", () => index.IsOpen ? index.Stats().Articles : 0, "{article}", "Live articles in the index served.");

@@ -73,6 +73,8 @@ publicApi.MapTagsApi();
 publicApi.MapRelatedApi();
 publicApi.MapClicksApi();
 app.MapAdminApi();
+// A primary's latest commit for its replicas (admin-keyed); on a replica, writes answer 421.
+app.MapReplicationApi();
 app.MapHealthApi();
 app.MapPrometheusScrapingEndpoint("/metrics");
 

@@ -9,7 +9,9 @@ public static class IndexServices
     public static IServiceCollection AddSearchIndex(this IServiceCollection services)
     {
         // One SearchIndex for the process: it owns the Lucene directory and searcher manager.
-        services.AddOptions<SearchSettings>().BindConfiguration(SearchSettings.Section);
+        services.AddOptions<SearchSettings>().BindConfiguration(SearchSettings.Section)
+            .Validate(settings => settings.RoleProblem() == null, "Search:Role, Search:Primary or Search:PrimaryKey is wrong: a replica needs its primary's http(s) address and one of its admin read keys")
+            .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<SearchSettings>>().Value;
@@ -19,13 +21,31 @@ public static class IndexServices
                 new SynonymFile(SearchSettings.Resolve(settings.SynonymsPath, root)),
                 TimeSpan.FromMilliseconds(Math.Max(0, settings.TimeBudgetMs)))
             {
-                // The service owns the index's writer: admin writes, journal replay, and swapping in
-                // generations that a rebuild (its own or the indexer's) publishes.
-                AcceptsWrites = true,
+                // A primary owns the index's writer: admin writes, journal replay, and swapping in
+                // generations that a rebuild (its own or the indexer's) publishes. A replica only
+                // reads the commits it copies from its primary.
+                AcceptsWrites = !settings.IsReplica,
                 Ranking = new RankingModelFile(SearchSettings.Resolve(settings.RankingModelPath, root)),
                 RefreshEvery = TimeSpan.FromMilliseconds(Math.Clamp(settings.RefreshMs, 20, 1000)),
+                CommitEvery = TimeSpan.FromMilliseconds(Math.Clamp(settings.CommitMs, 100, 60_000)),
             };
         });
+
+        // A replica's copy of its primary's commits, and the loop that keeps it up to date.
+        services.AddHttpClient(ReplicaFollower.PrimaryClient, (sp, client) =>
+        {
+            var settings = sp.GetRequiredService<IOptions<SearchSettings>>().Value;
+            if (settings.IsReplica && Uri.TryCreate(settings.Primary, UriKind.Absolute, out var primary))
+            {
+                client.BaseAddress = new Uri(primary.ToString().TrimEnd('/') + "/");
+                client.DefaultRequestHeaders.Add(AdminKeys.Header, settings.PrimaryKey);
+                client.Timeout = TimeSpan.FromMilliseconds(Math.Max(1000, settings.ReplicaWaitMs)) + TimeSpan.FromSeconds(60);
+            }
+        });
+        services.AddSingleton(sp => new IndexReplica(
+            sp.GetRequiredService<SearchIndex>(),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ReplicaFollower.PrimaryClient)));
+        services.AddHostedService<ReplicaFollower>();
 
         services.AddSingleton(TimeProvider.System);
 

@@ -20,7 +20,8 @@ internal sealed partial class IndexStartup(
     {
         try
         {
-            if (!index.Folder.HasIndex)
+            // A replica never builds: it serves what it copied from its primary (ReplicaFollower).
+            if (!index.Folder.HasIndex && !settings.Value.IsReplica)
             {
                 await BuildAsync(stoppingToken);
             }

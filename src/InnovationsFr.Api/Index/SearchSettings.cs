@@ -38,6 +38,31 @@ public sealed class SearchSettings
     /// <summary>How often admin writes are made visible to searches, in milliseconds (when there are any).</summary>
     public double RefreshMs { get; set; } = 500;
 
+    /// <summary>How often acknowledged writes are committed, in milliseconds (replicas copy commits: with replicas, 500–1000).</summary>
+    public double CommitMs { get; set; } = 5000;
+
+    /// <summary>"primary" (default: the service owns the index and takes writes) or "replica" (a read-only copy of a primary's latest commit).</summary>
+    public string Role { get; set; } = "primary";
+
+    /// <summary>A replica's primary: its base address (http://10.0.0.5:5000/).</summary>
+    public string? Primary { get; set; }
+
+    /// <summary>A replica's key for its primary's replication endpoints (one of the primary's Admin:ReadKeys).</summary>
+    public string? PrimaryKey { get; set; }
+
+    /// <summary>How long a replica's request for a newer commit waits at the primary before asking again, in milliseconds.</summary>
+    public double ReplicaWaitMs { get; set; } = 10_000;
+
+    /// <summary>Whether this service is a replica.</summary>
+    public bool IsReplica => string.Equals(Role, "replica", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What is wrong with the role settings, or null.</summary>
+    public string? RoleProblem() =>
+        !IsReplica && !string.Equals(Role, "primary", StringComparison.OrdinalIgnoreCase) ? $"Search:Role is \"{Role}\": primary or replica"
+        : IsReplica && !(Uri.TryCreate(Primary, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") ? $"Search:Role is replica but Search:Primary (\"{Primary}\") is not an http(s) address"
+        : IsReplica && string.IsNullOrWhiteSpace(PrimaryKey) ? "Search:Role is replica but Search:PrimaryKey (one of the primary's admin read keys) is not set"
+        : null;
+
     /// <summary>Build the index from the corpus at start-up when none exists.</summary>
     public bool BuildIfMissing { get; set; } = true;
 

@@ -44,6 +44,11 @@ public sealed class IndexFolder
 
     public bool HasIndex => CurrentGeneration != null;
 
+    /// <summary>Whether <paramref name="name"/> is a generation folder's name (gen- and letters, digits or dashes: no path).</summary>
+    public static bool IsGenerationName(string? name) =>
+        name is { Length: > 4 and <= 64 } && name.StartsWith(GenerationPrefix, StringComparison.Ordinal) &&
+        name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
     internal string NewGenerationPath()
     {
         Directory.CreateDirectory(Root);

@@ -191,6 +191,8 @@ internal sealed class LiveWrites(IndexFolder folder, ServedGeneration served, Li
             UseCompoundFile = false,
             MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
             MergeScheduler = new BackgroundMergeScheduler(),
+            // Only the last commit is kept, except those a replica is copying (ReplicationSource snapshots them).
+            IndexDeletionPolicy = new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()),
         };
         var writer = new IndexWriter(directory, config);
         try
@@ -227,12 +229,25 @@ internal sealed class LiveWrites(IndexFolder folder, ServedGeneration served, Li
         }
     }
 
-    /// <summary>Commits a writer, recording the last journal sequence it holds.</summary>
+    /// <summary>Commits a writer, recording the last journal sequence it holds and when.</summary>
     internal static void Commit(IndexWriter writer, long sequence)
     {
-        writer.SetCommitData(new Dictionary<string, string> { [IndexBuilder.SequenceKey] = sequence.ToString(CultureInfo.InvariantCulture) });
+        writer.SetCommitData(new Dictionary<string, string>
+        {
+            [IndexBuilder.SequenceKey] = sequence.ToString(CultureInfo.InvariantCulture),
+            [CommittedAtKey] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+        });
         writer.Commit();
+        Interlocked.Exchange(ref _nextCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
+
+    /// <summary>The commit data entry of when a commit was made (milliseconds since 1970, UTC).</summary>
+    internal const string CommittedAtKey = "committed-at";
+
+    private static TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the next commit of any writer of this process (replicas waiting for a newer commit wake on it).</summary>
+    internal static Task NextCommit => Volatile.Read(ref _nextCommit).Task;
 
     /// <summary>Compacts the journal while writes go on; a failure leaves it as it was (it is tried again as it grows).</summary>
     private void CompactInBackground(Journal journal, long end)

@@ -62,6 +62,23 @@ internal sealed class ServedGeneration(IndexFolder folder, Func<double> statisti
         }
     }
 
+    /// <summary>Opens the served generation's newest commit (read-only: a commit copied into its folder); searches running keep theirs.</summary>
+    public void Refresh()
+    {
+        var open = Volatile.Read(ref _open);
+        if (open != null && open.TryEnter())
+        {
+            try
+            {
+                open.Manager.MaybeRefreshBlocking();
+            }
+            finally
+            {
+                open.Exit();
+            }
+        }
+    }
+
     /// <summary>Whether CURRENT names another generation than the one served (a build published it).</summary>
     public bool CurrentMoved() =>
         folder.CurrentGeneration is { } current && Volatile.Read(ref _open) is { } open && !SameFolder(current, open.Generation);
