@@ -212,6 +212,31 @@ public sealed class ReplicationTests(PrimaryApiFactory primary) : IClassFixture<
     }
 
     [Fact]
+    public async Task AReplica_FollowsThePrimaryIntoARebuiltGeneration_AndLetsTheOldOneGo()
+    {
+        using var replica = new ReplicaApiFactory(primary);
+        var client = await replica.ReadyClientAsync();
+        await PublishAsync("reconstruit", "Un article qui survit à la reconstruction");
+        await ArticleAsync(client, "reconstruit", "Un article qui survit à la reconstruction");
+        var before = (await HealthAsync(client, _ => true)).GetProperty("generation").GetString();
+        Assert.Equal([0.0], HostMeters.Observe(replica.Services, "search.replication.lag_commits"));
+
+        var rebuild = await (await WriterAsync()).PostAsync(new Uri("/api/admin/reindex", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Accepted, rebuild.StatusCode);
+        var primaryHealth = await HealthAsync(await primary.ReadyClientAsync(), h => h.GetProperty("generation").GetString() != before);
+        var after = primaryHealth.GetProperty("generation").GetString();
+
+        // The replica serves the new generation (with the journal's article), and only it is left on disk but the one before.
+        var health = await HealthAsync(client, h => h.GetProperty("generation").GetString() == after && Replication(h).GetProperty("lagCommits").GetInt64() == 0);
+        Assert.Equal(primaryHealth.GetProperty("articles").GetInt32(), health.GetProperty("articles").GetInt32());
+        await ArticleAsync(client, "reconstruit", "Un article qui survit à la reconstruction");
+        var folders = Directory.GetDirectories(IndexRoot(replica), "gen-*").Select(Path.GetFileName).ToList();
+        Assert.Contains(after, folders);
+        Assert.True(folders.Count <= 2, string.Join(", ", folders));
+        Assert.Equal(after, File.ReadAllText(Path.Combine(IndexRoot(replica), "CURRENT")).Trim());
+    }
+
+    [Fact]
     public async Task WritesSentToAReplica_Answer421_WithWhereThePrimaryIs()
     {
         using var replica = new ReplicaApiFactory(primary);
@@ -298,6 +323,7 @@ public sealed class ReplicationTests(PrimaryApiFactory primary) : IClassFixture<
         // (A round under way when the address went wrong may first fail on a file.)
         var health = await HealthAsync(client, h => h.GetProperty("status").GetString() == "degraded" && Replication(h).GetProperty("problem").GetString()!.Contains("Search:Primary", StringComparison.Ordinal));
         Assert.Contains(replica.Logs.Lines, l => l.Message.Contains("answered 404 for its manifest", StringComparison.Ordinal));
+        Assert.Equal([1.0], HostMeters.Observe(replica.Services, "search.replication.failing"));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/search?q=intelligence", UriKind.Relative))).StatusCode);
 
         // Nothing listening there at all, and nothing copied yet: not ready, and the reason given.
