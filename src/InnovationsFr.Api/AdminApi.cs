@@ -350,16 +350,16 @@ public static class AdminApi
         }
     }
 
-    private static ProblemHttpResult? CheckId(string id) =>
+    internal static ProblemHttpResult? CheckId(string id) =>
         string.IsNullOrWhiteSpace(id) || id.Length > 200 || id.Trim() != id
             ? TypedResults.Problem(statusCode: 400, title: "Invalid article id", detail: "An id is 1 to 200 characters, without surrounding spaces.")
             : null;
 
-    private static ProblemHttpResult TooLarge(int max) =>
+    internal static ProblemHttpResult TooLarge(int max) =>
         TypedResults.Problem(statusCode: 413, title: "The body is too large", detail: $"This endpoint accepts at most {max / (1024 * 1024)} MB; nothing was applied. Split the load into several requests.");
 
     /// <summary>The body, or null when it is larger than <paramref name="max"/> bytes (read no further).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, int max)
+    internal static async Task<byte[]?> ReadBodyAsync(HttpContext context, int max)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {

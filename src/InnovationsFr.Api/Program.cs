@@ -73,6 +73,8 @@ publicApi.MapTagsApi();
 publicApi.MapRelatedApi();
 publicApi.MapClicksApi();
 app.MapAdminApi();
+// WordPress posts as its REST API gives them, mapped as import-wp-json maps them (the plugin's pushes).
+app.MapWordPressApi();
 // A primary's latest commit for its replicas (admin-keyed); on a replica, writes answer 421.
 app.MapReplicationApi();
 app.MapHealthApi();

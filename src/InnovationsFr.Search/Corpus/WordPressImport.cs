@@ -212,8 +212,20 @@ public static partial class WordPressImport
         return new WordPressImportReport(posts, skipped, problems);
     }
 
-    private static WordPressPost? FromRestPost(JsonElement post, out string? reason)
+    /// <summary>
+    /// One post as WordPress's REST API gives it (<c>/wp/v2/posts/{id}?_embed</c>) → the article, or
+    /// null with why it is left out (not a post, not published, password-protected). The one mapping of
+    /// WordPress posts to articles: <c>import-wp-json</c> and the WordPress plugin's pushes both use it.
+    /// Throws <see cref="FormatException"/>, <see cref="InvalidOperationException"/> or
+    /// <see cref="KeyNotFoundException"/> for a post it cannot read.
+    /// </summary>
+    public static WordPressPost? FromRestPost(JsonElement post, out string? reason)
     {
+        if (post.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("a post must be a JSON object");
+        }
+
         var type = Str(post, "type") ?? "post";
         // The public API lists only published posts; an authenticated (context=edit) export lists all.
         var status = Str(post, "status") ?? "publish";
