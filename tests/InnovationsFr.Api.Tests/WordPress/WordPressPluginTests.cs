@@ -96,6 +96,10 @@ public sealed partial class WordPressPluginTests(ITestOutputHelper output)
         // Published again, then trashed: gone again.
         site.Do("status", new { id, status = "publish" });
         await UntilAsync(site, async api => (await site.Api.GetAsync(new Uri($"api/articles/{id}", UriKind.Relative))).StatusCode == HttpStatusCode.OK, "published again");
+        // « À lire aussi » on the site: the twin lists it.
+        var related = site.Do("shortcode", new { text = $"[innovationsfr_related id={twin} limit=5]" }).GetProperty("html").GetString()!;
+        Assert.Contains("À lire aussi", related);
+        Assert.Contains(">Les accumulateurs céramiques de Grenoble</a>", related);
         site.Do("trash", new { id });
         await UntilAsync(site, async api => (await site.Api.GetAsync(new Uri($"api/articles/{id}", UriKind.Relative))).StatusCode == HttpStatusCode.NotFound, "the trashed post withdrawn");
         Assert.DoesNotContain(id.ToString(CultureInfo.InvariantCulture), await RelatedIds(site.Api, twin));
@@ -103,6 +107,12 @@ public sealed partial class WordPressPluginTests(ITestOutputHelper output)
         // Our API down: the post waits in the queue, and arrives once the API is back (WP-Cron).
         await site.StopApiAsync();
         var late = site.Do("publish", new { title = "Publié pendant la panne du moteur de recherche", content = "<p>Un hydrolienne bretonne en panne sèche.</p>", tags = new[] { "Énergie marine" } }).GetProperty("id").GetInt32();
+        // Meanwhile the site's search is WordPress's own, not an error page.
+        var fallback = await site.Site.GetAsync(new Uri("?s=brève", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, fallback.StatusCode);
+        var fallbackPage = await fallback.Content.ReadAsStringAsync();
+        Assert.Contains("data-engine=\"wordpress\"", fallbackPage);
+        Assert.Matches(ResultIds(), fallbackPage);
         var queue = site.Do("queue");
         Assert.Equal(1, queue.GetProperty("length").GetInt32());
         Assert.Contains(late.ToString(CultureInfo.InvariantCulture), queue.GetProperty("entries").EnumerateObject().Select(e => e.Name));
