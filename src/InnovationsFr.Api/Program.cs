@@ -11,6 +11,13 @@ ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(completions, 64));
 
 var builder = WebApplication.CreateBuilder(args);
 
+// A replica without its primary cannot serve anything: say so plainly and stop (exit code 2).
+if (builder.Configuration.GetSection(SearchSettings.Section).Get<SearchSettings>()?.RoleProblem() is { } roleProblem)
+{
+    Console.Error.WriteLine($"InnovationsFr Search cannot start: {roleProblem}.");
+    return 2;
+}
+
 // No request body beyond 1 MB (the largest, POST /api/related, needs 100 KB of text).
 builder.WebHost.ConfigureKestrel(options => options.Limits.MaxRequestBodySize = 1024 * 1024);
 
@@ -81,3 +88,4 @@ app.MapHealthApi();
 app.MapPrometheusScrapingEndpoint("/metrics");
 
 app.Run();
+return 0;

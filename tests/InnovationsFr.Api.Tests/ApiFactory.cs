@@ -56,6 +56,11 @@ public class ApiFactory : WebApplicationFactory<Program>
         throw new TimeoutException("the index did not open within 30 s");
     }
 
+    /// <summary>The API as built beside these tests (same configuration), for tests that run it as its own process.</summary>
+    internal static string ApiAssembly() => Path.Combine(
+        RepositoryRoot(), "src", "InnovationsFr.Api", "bin",
+        AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug", "net10.0", "InnovationsFr.Api.dll");
+
     internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)

@@ -366,6 +366,32 @@ public sealed class ReplicationTests(PrimaryApiFactory primary) : IClassFixture<
         Assert.Contains("waitMs", await bad.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("", "", "Search:Primary (\"\") is not an http(s) address")]
+    [InlineData("ftp://primary.test/", "key", "is not an http(s) address")]
+    [InlineData("http://primary.test/", "", "Search:PrimaryKey")]
+    public async Task AReplicaConfiguredWithoutItsPrimary_RefusesToStart_SayingWhy(string primaryAddress, string key, string expected)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [ApiFactory.ApiAssembly()]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.Environment["Search__Role"] = "replica";
+        start.Environment["Search__Primary"] = primaryAddress;
+        start.Environment["Search__PrimaryKey"] = key;
+        start.Environment["Search__IndexPath"] = Path.Combine(Path.GetTempPath(), "ifr-replica-refused", Guid.NewGuid().ToString("N"));
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var standard = process.StandardOutput.ReadToEndAsync();
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("InnovationsFr Search cannot start:", await error);
+        Assert.Contains(expected, await error);
+        Assert.DoesNotContain("   at ", await error + await standard);
+    }
+
     private static List<string> Ids(JsonElement page) => page.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetString()!).ToList();
 
     private static string IndexRoot(ApiFactory factory) => factory.Services.GetRequiredService<SearchIndex>().Folder.Root;

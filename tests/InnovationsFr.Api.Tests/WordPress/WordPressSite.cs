@@ -109,10 +109,7 @@ public sealed class WordPressSite : IAsyncDisposable
             await File.WriteAllTextAsync(corpus, """{"id":"hors-site-1","title":"Un article venu d'ailleurs","body":"Sur les volcans d'Auvergne.","publishedAt":"2024-05-01T10:00:00+02:00"}""" + "\n");
         }
 
-        // The API as built beside these tests (same configuration), run as its own process.
-        var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(ApiFactory.RepositoryRoot(), "src", "InnovationsFr.Api", "bin", configuration, "net10.0", "InnovationsFr.Api.dll");
-        _api = Start("dotnet", [dll], new Dictionary<string, string>
+        _api = Start("dotnet", [ApiFactory.ApiAssembly()], new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{ApiPort}",
             ["Search__IndexPath"] = Path.Combine(_root, "index"),
