@@ -119,7 +119,7 @@ public sealed partial class WordPressPluginTests(ITestOutputHelper output)
         await site.StartApiAsync();
         await UntilAsync(site, async api =>
         {
-            await site.Site.GetAsync(new Uri("wp-cron.php", UriKind.Relative)); // WordPress runs what is due
+            await site.Site.GetAsync(new Uri("wp-cron.php", UriKind.Relative)); // WordPress runs what is due (a system cron's call)
             return (await api.GetAsync(new Uri($"api/articles/{late}", UriKind.Relative))).StatusCode == HttpStatusCode.OK;
         }, "the queued post arrives after the API is back");
         Assert.Equal(0, site.Do("queue").GetProperty("length").GetInt32());

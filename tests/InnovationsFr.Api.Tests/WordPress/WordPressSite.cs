@@ -165,6 +165,7 @@ public sealed class WordPressSite : IAsyncDisposable
             define('WP_ACCESSIBLE_HOSTS', '127.0.0.1');
             define('FS_METHOD', 'direct');
             define('INNOVATIONSFR_SEARCH_RETRY_BASE', 1);
+            define('DISABLE_WP_CRON', true); // the test calls wp-cron.php itself, as a system cron would (no page-load spawn holding the lock)
             define('INNOVATIONSFR_SEARCH_CLOUD_TTL', 1);
             {{salts}}
             $table_prefix = 'wp_';
