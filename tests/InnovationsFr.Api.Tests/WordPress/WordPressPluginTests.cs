@@ -34,23 +34,26 @@ public sealed partial class WordPressPluginTests(ITestOutputHelper output)
         await site.StartAsync();
         var clock = Stopwatch.StartNew();
 
-        // 200 posts written before the plugin is active, then a bulk sync (what `wp innovationsfr sync` runs).
+        // 200 posts written before the plugin is active, then a bulk sync.
         var created = site.Do("create_posts", new { count = 200 }).GetProperty("ids");
         Assert.Equal(200, created.GetArrayLength());
         var activation = site.Do("activate", new { url = $"http://127.0.0.1:{site.ApiPort}", key = WordPressSite.WriteKey });
         Assert.True(activation.GetProperty("active").GetBoolean(), activation.ToString());
         var published = site.Do("published").GetProperty("count").GetInt32();
-        var sync = site.Do("sync", new { batch = 50 });
-        Assert.Equal(published, sync.GetProperty("posts").GetInt32());
-        Assert.Equal(published, sync.GetProperty("upserted").GetInt32());
-        Assert.Equal(0, sync.GetProperty("errors").GetArrayLength());
+        // `wp innovationsfr sync --batch=50`, its WP-CLI calls recorded by a shim (Debian packages no WP-CLI).
+        var sync = site.Do("cli_sync", new { batch = 50 });
+        var printed = sync.GetProperty("out").EnumerateArray().Select(l => l.GetString()!).ToList();
+        Assert.Contains($"Success: {published} posts sent: {published} indexed, 0 refused.", printed);
+        Assert.Contains($"Sending posts: {published}/{published}", printed);
+        Assert.Equal([50, 100, 150, 200, published], sync.GetProperty("progress").EnumerateArray().Select(p => p.GetInt32()));
         await UntilAsync(site, async api => (await Health(api)).GetProperty("articles").GetInt32() == published + 1, "every published post indexed (and the one article from elsewhere)");
         // Every tag of a post arrives, past the 10 that WordPress's REST API embeds.
         var first = await site.Api.GetFromJsonAsync<JsonElement>($"api/articles/{created[0].GetInt32()}", Web);
         Assert.Equal(12, first.GetProperty("tags").GetArrayLength());
         output.WriteLine($"bulk sync: {published} posts (200 created + WordPress's first post) in {clock.ElapsedMilliseconds} ms since the site was up");
-        Assert.Contains("la clé peut écrire", site.Do("status_line").GetProperty("message").GetString());
-        output.WriteLine("wp innovationsfr sync: Debian packages no WP-CLI, so its code (InnovationsFr_Search_Sync::push_all) ran through wp-do.php; the command is a thin wrapper with a progress bar");
+        var status = site.Do("cli_status");
+        Assert.Contains("la clé peut écrire", string.Join("\n", status.GetProperty("out").EnumerateArray().Select(l => l.GetString())));
+        Assert.Equal(0, status.GetProperty("halted").GetInt32());
 
         // Publish a French post with tags: findable through our API.
         var id = site.Do("publish", new

@@ -11,6 +11,10 @@ $args = json_decode( $json, true ) ?: array();
 $_SERVER['HTTP_HOST']   = parse_url( getenv( 'WP_TEST_HOME' ) ?: 'http://127.0.0.1', PHP_URL_HOST );
 $_SERVER['REQUEST_URI'] = '/';
 define( 'WP_USE_THEMES', false );
+if ( str_starts_with( $command, 'cli_' ) ) {
+	require __DIR__ . '/wp-cli-shim.php';
+	define( 'WP_CLI', true );
+}
 require $docroot . '/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 require_once ABSPATH . 'wp-admin/includes/taxonomy.php';
@@ -69,8 +73,15 @@ switch ( $command ) {
 	case 'trash':
 		$answer = array( 'trashed' => (bool) wp_trash_post( $args['id'] ) );
 		break;
-	case 'sync':
-		$answer = InnovationsFr_Search_Sync::push_all( $args['batch'] ?? 100 );
+	case 'cli_sync': // wp innovationsfr sync --batch=N
+		$class = WP_CLI::$commands['innovationsfr'];
+		( new $class() )->sync( array(), array( 'batch' => $args['batch'] ?? 100 ) );
+		$answer = array( 'out' => WP_CLI::$out, 'progress' => WP_CLI::$progress );
+		break;
+	case 'cli_status': // wp innovationsfr status
+		$class = WP_CLI::$commands['innovationsfr'];
+		( new $class() )->status( array(), array() );
+		$answer = array( 'out' => WP_CLI::$out, 'halted' => WP_CLI::$halted );
 		break;
 	case 'queue':
 		$answer = array( 'length' => InnovationsFr_Search_Queue::length(), 'entries' => InnovationsFr_Search_Queue::all() );
