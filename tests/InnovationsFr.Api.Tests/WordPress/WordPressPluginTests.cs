@@ -116,6 +116,10 @@ public sealed partial class WordPressPluginTests(ITestOutputHelper output)
         var fallbackPage = await fallback.Content.ReadAsStringAsync();
         Assert.Contains("data-engine=\"wordpress\"", fallbackPage);
         Assert.Matches(ResultIds(), fallbackPage);
+        // … and the tag cloud is WordPress's own (a sidebar never empty).
+        var offlineCloud = site.Do("shortcode", new { text = "[innovationsfr_tag_cloud number=5]" }).GetProperty("html").GetString()!;
+        Assert.Equal(5, Regex.Matches(offlineCloud, "tag-cloud-link").Count);
+        Assert.DoesNotContain("innovationsfr-tag-cloud", offlineCloud);
         var queue = site.Do("queue");
         Assert.Equal(1, queue.GetProperty("length").GetInt32());
         Assert.Contains(late.ToString(CultureInfo.InvariantCulture), queue.GetProperty("entries").EnumerateObject().Select(e => e.Name));
@@ -151,6 +155,10 @@ public sealed partial class WordPressPluginTests(ITestOutputHelper output)
             Assert.True(Math.Abs(size - ourCloud[label]) < 0.01, $"{label}: ours {ourCloud[label]} pt, wp_tag_cloud {size} pt");
         }
 
+        // The Étiquettes block renders the same links.
+        var block = site.Do("blocks", new { content = "<!-- wp:innovationsfr/tag-cloud {\"number\":5} /-->" }).GetProperty("html").GetString()!;
+        Assert.Contains("innovationsfr-tag-cloud", block);
+        Assert.Equal(5, Sizes(block).Count);
         Assert.Equal(22, ourCloud.Values.Max(), 3);
         Assert.Equal(8, ourCloud.Values.Min(), 3);
         // The write key is never printed back, nor written to a log.

@@ -92,6 +92,9 @@ switch ( $command ) {
 	case 'shortcode':
 		$answer = array( 'html' => do_shortcode( $args['text'] ) );
 		break;
+	case 'blocks':
+		$answer = array( 'html' => do_blocks( $args['content'] ) );
+		break;
 	case 'wp_tag_cloud':
 		$answer = array( 'html' => wp_tag_cloud( array_merge( $args, array( 'echo' => false ) ) ) );
 		break;
