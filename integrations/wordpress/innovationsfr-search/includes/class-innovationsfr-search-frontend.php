@@ -36,7 +36,8 @@ final class InnovationsFr_Search_Frontend {
 			return $posts;
 		}
 
-		$per_page = max( 1, (int) ( $query->get( 'posts_per_page' ) ?: get_option( 'posts_per_page', 10 ) ) );
+		$per_page = (int) ( $query->get( 'posts_per_page' ) ?: get_option( 'posts_per_page', 10 ) );
+		$per_page = $per_page > 0 ? $per_page : 100; // -1 (all): as many as the service gives in one page
 		$page     = max( 1, (int) $query->get( 'paged' ) );
 		$path     = '/api/search?' . http_build_query(
 			array(

@@ -96,23 +96,29 @@ final class InnovationsFr_Search_Queue {
 	 * WP-Cron's entry point.
 	 */
 	public static function run(): void {
-		self::process( true );
+		self::process( true, 200 );
 	}
 
 	/**
-	 * Sends queued posts (only those due, or all). Returns how many were sent.
+	 * Sends queued posts (only those due, or all), at most $limit of them. Returns how many were sent.
 	 *
 	 * @param bool $due_only Only entries whose back-off has passed.
+	 * @param int  $limit    Most posts tried in this call (an editor's request tries a few, WP-Cron more).
 	 */
-	public static function process( bool $due_only ): int {
+	public static function process( bool $due_only, int $limit = PHP_INT_MAX ): int {
 		if ( ! InnovationsFr_Search_Client::configured() ) {
 			return 0;
 		}
 
-		$sent = 0;
+		$sent  = 0;
+		$tried = 0;
 		foreach ( self::all() as $id => $entry ) {
 			if ( $due_only && (int) $entry['next'] > time() ) {
 				continue;
+			}
+
+			if ( ++$tried > $limit ) {
+				break;
 			}
 
 			$error = InnovationsFr_Search_Sync::send( (int) $id );

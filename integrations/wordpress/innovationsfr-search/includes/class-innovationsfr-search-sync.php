@@ -114,9 +114,9 @@ final class InnovationsFr_Search_Sync {
 			}
 		}
 
-		// The service answers again: what waited in the queue goes too.
+		// The service answers again: some of what waited in the queue goes too (WP-Cron sends the rest).
 		if ( $sent_one ) {
-			InnovationsFr_Search_Queue::process( true );
+			InnovationsFr_Search_Queue::process( true, 10 );
 		}
 	}
 
