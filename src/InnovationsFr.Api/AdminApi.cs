@@ -164,9 +164,12 @@ public static class AdminApi
             return TypedResults.Problem(statusCode: 400, title: "The article was refused", detail: error);
         }
 
-        var sequence = index.Apply([change]);
-        return TypedResults.Ok(new ArticleChangeResult(change.Id, change.IsDelete ? "deleted" : "upserted", sequence));
+        return Applied(index, change);
     }
+
+    /// <summary>Applies one change durably and says what it did.</summary>
+    internal static Ok<ArticleChangeResult> Applied(SearchIndex index, IndexChange change) =>
+        TypedResults.Ok(new ArticleChangeResult(change.Id, change.IsDelete ? "deleted" : "upserted", index.Apply([change])));
 
     public static Results<Ok<ArticleChangeResult>, ProblemHttpResult> Delete(string id, SearchIndex index)
     {
@@ -224,13 +227,22 @@ public static class AdminApi
             }
         }
 
+        return ApplyBulk(index, changes, errors, rejected, "line", "Send one article per line (NDJSON).");
+    }
+
+    /// <summary>
+    /// Applies a bulk request's good items in one durable batch and says what was done and refused;
+    /// 400 when none was good (each refusal named by its <paramref name="item"/> number).
+    /// </summary>
+    internal static Results<Ok<BulkResult>, ProblemHttpResult> ApplyBulk(SearchIndex index, List<IndexChange> changes, List<BulkLineError> errors, int rejected, string item, string whenEmpty)
+    {
         if (changes.Count == 0)
         {
             var problem = new ProblemDetails
             {
                 Status = 400,
-                Title = rejected == 0 ? "The bulk request is empty" : "No line of the bulk request was accepted",
-                Detail = rejected == 0 ? "Send one article per line (NDJSON)." : string.Join(" ", errors.Take(5).Select(e => $"line {e.Line}: {e.Message}")),
+                Title = rejected == 0 ? "The bulk request is empty" : $"No {item} of the bulk request was accepted",
+                Detail = rejected == 0 ? whenEmpty : string.Join(" ", errors.Take(5).Select(e => $"{item} {e.Line}: {e.Message}")),
             };
             problem.Extensions["errors"] = errors;
             return TypedResults.Problem(problem);

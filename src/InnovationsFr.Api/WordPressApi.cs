@@ -62,8 +62,7 @@ public static class WordPressApi
             return TypedResults.Problem(statusCode: 400, title: "The post was refused", detail: problem);
         }
 
-        var sequence = index.Apply([change]);
-        return TypedResults.Ok(new ArticleChangeResult(change.Id, change.IsDelete ? "deleted" : "upserted", sequence));
+        return AdminApi.Applied(index, change);
     }
 
     public static async Task<Results<Ok<BulkResult>, ProblemHttpResult>> Bulk(HttpContext context, SearchIndex index)
@@ -101,21 +100,7 @@ public static class WordPressApi
             }
         }
 
-        if (changes.Count == 0)
-        {
-            var details = new ProblemDetails
-            {
-                Status = 400,
-                Title = rejected == 0 ? "The bulk request is empty" : "No post of the bulk request was accepted",
-                Detail = rejected == 0 ? "Send a JSON array of posts." : string.Join(" ", errors.Take(5).Select(e => $"post {e.Line}: {e.Message}")),
-            };
-            details.Extensions["errors"] = errors;
-            return TypedResults.Problem(details);
-        }
-
-        var sequence = index.Apply(changes);
-        var deleted = changes.Count(c => c.IsDelete);
-        return TypedResults.Ok(new BulkResult(changes.Count - deleted, deleted, rejected, errors, sequence));
+        return AdminApi.ApplyBulk(index, changes, errors, rejected, "post", "Send a JSON array of posts.");
     }
 
     private static JsonDocument? Parse(byte[] body, out string? error)

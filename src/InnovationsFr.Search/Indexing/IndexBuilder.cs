@@ -76,7 +76,7 @@ public static class IndexBuilder
                 // withdrew through the API survives a rebuild. The commit records how far it went.
                 var applied = ApplyJournal(folder, writer, options.TagAliases, out var sequence);
                 state.JournalChanges = applied;
-                writer.SetCommitData(new Dictionary<string, string> { [SequenceKey] = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                writer.SetCommitData(CommitData.Of(sequence));
                 // No ForceMerge: it cost a quarter of the build time, and the tiered merge policy
                 // already keeps the segment count low enough for searching.
                 writer.Commit();
@@ -98,9 +98,6 @@ public static class IndexBuilder
             }
         }
     }
-
-    /// <summary>The commit data key holding the last admin journal sequence number the commit contains.</summary>
-    internal const string SequenceKey = "journal-seq";
 
     /// <summary>Applies the latest record of each article in the folder's journal; returns how many, and the last sequence number.</summary>
     private static long ApplyJournal(IndexFolder folder, IndexWriter writer, TagAliases aliases, out long sequence)

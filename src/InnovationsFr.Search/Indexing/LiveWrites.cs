@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Lucene.Net.Index;
 using Lucene.Net.Search.Similarities;
 
@@ -197,8 +196,7 @@ internal sealed class LiveWrites(IndexFolder folder, ServedGeneration served, Li
         var writer = new IndexWriter(directory, config);
         try
         {
-            var committed = writer.CommitData.TryGetValue(IndexBuilder.SequenceKey, out var text) &&
-                long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+            var committed = CommitData.Sequence(writer.CommitData);
             _journal ??= Journal.Open(folder.Root, settings.JournalCompactionFloor);
             var last = committed;
             foreach (var entry in Journal.Read(Journal.PathIn(folder.Root), committed))
@@ -232,17 +230,10 @@ internal sealed class LiveWrites(IndexFolder folder, ServedGeneration served, Li
     /// <summary>Commits a writer, recording the last journal sequence it holds and when.</summary>
     internal static void Commit(IndexWriter writer, long sequence)
     {
-        writer.SetCommitData(new Dictionary<string, string>
-        {
-            [IndexBuilder.SequenceKey] = sequence.ToString(CultureInfo.InvariantCulture),
-            [CommittedAtKey] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-        });
+        writer.SetCommitData(CommitData.Of(sequence));
         writer.Commit();
         Interlocked.Exchange(ref _nextCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
-
-    /// <summary>The commit data entry of when a commit was made (milliseconds since 1970, UTC).</summary>
-    internal const string CommittedAtKey = "committed-at";
 
     private static TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -350,21 +341,11 @@ internal sealed class LiveWrites(IndexFolder folder, ServedGeneration served, Li
 
     private void Refresh()
     {
-        var open = served.Current;
-        if (open == null || !open.TryEnter())
+        // What was applied before the refresh is visible after it.
+        var sequence = Interlocked.Read(ref _appliedSequence);
+        if (served.Refresh())
         {
-            return;
-        }
-
-        try
-        {
-            var sequence = Interlocked.Read(ref _appliedSequence);
-            open.Manager.MaybeRefreshBlocking();
             Interlocked.Exchange(ref _visibleSequence, sequence);
-        }
-        finally
-        {
-            open.Exit();
         }
     }
 

@@ -52,9 +52,7 @@ public sealed class RankingModel
     /// <summary>Names this model in cursors and cached answers: a new model expires both.</summary>
     public string Fingerprint { get; private set; }
 
-    /// <summary>Whether searches walk the trees themselves (<see cref="RankingTrees"/>) rather than through ML.NET's engine.</summary>
-    internal bool WalksTrees => _trees != null;
-
+    /// <summary>The trees searches walk themselves, or null: ML.NET's engine scores (a model of another kind).</summary>
     internal RankingTrees? Trees => _trees;
 
     /// <summary>Articles the priors know.</summary>

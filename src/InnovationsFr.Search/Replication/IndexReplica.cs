@@ -100,7 +100,7 @@ public sealed class IndexReplica(SearchIndex index, HttpClient primary)
 
     private async Task<bool> RoundAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
-        var (generation, commit) = index.IsOpen ? index.ServedCommit() : (null, 0L);
+        var (generation, commit) = index.IsOpen && index.ServedCommit() is { } served ? (served.Generation, served.Commit) : (null, 0L);
         var query = string.Create(CultureInfo.InvariantCulture, $"api/replication/manifest?generation={Uri.EscapeDataString(generation ?? "")}&after={commit}&waitMs={(long)wait.TotalMilliseconds}");
         using var response = await primary.GetAsync(new Uri(query, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
@@ -134,7 +134,7 @@ public sealed class IndexReplica(SearchIndex index, HttpClient primary)
         Update(s => s with { PrimaryGeneration = manifest.Generation, PrimaryCommit = manifest.Commit, PrimaryCommittedAt = manifest.CommittedAt, LastContact = DateTimeOffset.UtcNow });
         if (generation == manifest.Generation && commit == manifest.Commit)
         {
-            Served(generation, commit);
+            Served(index.ServedCommit());
             return false;
         }
 
@@ -170,8 +170,7 @@ public sealed class IndexReplica(SearchIndex index, HttpClient primary)
         }
 
         index.FollowCopiedCommit();
-        var (servedGeneration, servedCommit) = index.ServedCommit();
-        Served(servedGeneration, servedCommit);
+        Served(index.ServedCommit());
 
         // What the commit served no longer needs: files merged away, older segments files, older generations.
         var wanted = manifest.Files.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
@@ -236,11 +235,8 @@ public sealed class IndexReplica(SearchIndex index, HttpClient primary)
         }
     }
 
-    private void Served(string generation, long commit)
-    {
-        var (committedAt, sequence) = index.ServedCommitData();
-        Update(s => s with { Generation = generation, Commit = commit, CommittedAt = committedAt, Sequence = sequence });
-    }
+    private void Served(CommitPoint served) =>
+        Update(s => s with { Generation = served.Generation, Commit = served.Commit, CommittedAt = served.CommittedAt, Sequence = served.Sequence });
 
     private void Update(Func<ReplicaStatus, ReplicaStatus> change)
     {

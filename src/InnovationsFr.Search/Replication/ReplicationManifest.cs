@@ -1,5 +1,8 @@
 namespace InnovationsFr.Search;
 
+/// <summary>A commit as served: the generation's folder name, the commit's number, when it was made (null when it does not say) and the last journal sequence it holds.</summary>
+public sealed record CommitPoint(string Generation, long Commit, DateTimeOffset? CommittedAt, long Sequence);
+
 /// <summary>One file of a commit: its name in the generation's folder, its length and its SHA-256 (hex).</summary>
 public sealed record ReplicationFile(string Name, long Length, string Sha256);
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Security.Cryptography;
 using Lucene.Net.Index;
 
@@ -201,12 +200,9 @@ public sealed class ReplicationSource
         var files = names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
             .Select(name => Checksummed(Path.Combine(folder, name)))
             .ToList();
-        var user = commit.UserData;
-        var sequence = user.TryGetValue(IndexBuilder.SequenceKey, out var s) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-        var committedAt = user.TryGetValue(LiveWrites.CommittedAtKey, out var at) && long.TryParse(at, NumberStyles.Integer, CultureInfo.InvariantCulture, out var millis)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(millis)
-            : new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(folder, commit.SegmentsFileName)), TimeSpan.Zero);
-        return new ReplicationManifest(Path.GetFileName(folder), commit.Generation, commit.SegmentsFileName, sequence, committedAt, files);
+        // An index built before commits said when: its segments file's time.
+        var committedAt = CommitData.CommittedAt(commit.UserData) ?? new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(folder, commit.SegmentsFileName)), TimeSpan.Zero);
+        return new ReplicationManifest(Path.GetFileName(folder), commit.Generation, commit.SegmentsFileName, CommitData.Sequence(commit.UserData), committedAt, files);
     }
 
     private ReplicationFile Checksummed(string path)

@@ -33,18 +33,11 @@ public sealed class SearchIndex : IDisposable
     /// <summary>The primary's side of replication: its latest commit's manifest and files, for replicas (<see cref="IndexReplica"/>).</summary>
     public ReplicationSource Replication { get; }
 
-    /// <summary>The generation's folder name and the commit number of what is served (a read-only index: the commit it opened).</summary>
-    public (string Generation, long Commit) ServedCommit() => With(lease => (lease.Generation, ((Lucene.Net.Index.DirectoryReader)lease.Reader).IndexCommit.Generation));
-
-    /// <summary>What the commit served says of itself: when it was made (null when it does not say) and the last journal sequence it holds.</summary>
-    public (DateTimeOffset? CommittedAt, long Sequence) ServedCommitData() => With<(DateTimeOffset?, long)>(lease =>
+    /// <summary>The commit served (a read-only index: the commit it opened), read from one searcher.</summary>
+    public CommitPoint ServedCommit() => With(lease =>
     {
-        var data = ((Lucene.Net.Index.DirectoryReader)lease.Reader).IndexCommit.UserData;
-        return (
-            data.TryGetValue(LiveWrites.CommittedAtKey, out var at) && long.TryParse(at, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var millis)
-                ? DateTimeOffset.FromUnixTimeMilliseconds(millis)
-                : null,
-            data.TryGetValue(IndexBuilder.SequenceKey, out var text) && long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : 0);
+        var commit = ((Lucene.Net.Index.DirectoryReader)lease.Reader).IndexCommit;
+        return new CommitPoint(lease.Generation, commit.Generation, CommitData.CommittedAt(commit.UserData), CommitData.Sequence(commit.UserData));
     });
 
     /// <summary>A read-only index (a replica) serves the latest commit copied into its folder: opens it, swaps in its generation, or refreshes to its commit.</summary>

@@ -62,20 +62,26 @@ internal sealed class ServedGeneration(IndexFolder folder, Func<double> statisti
         }
     }
 
-    /// <summary>Opens the served generation's newest commit (read-only: a commit copied into its folder); searches running keep theirs.</summary>
-    public void Refresh()
+    /// <summary>
+    /// Opens what the served generation holds now — its writer's changes, or (read-only) a commit
+    /// copied into its folder; searches running keep theirs. False when nothing is served.
+    /// </summary>
+    public bool Refresh()
     {
         var open = Volatile.Read(ref _open);
-        if (open != null && open.TryEnter())
+        if (open == null || !open.TryEnter())
         {
-            try
-            {
-                open.Manager.MaybeRefreshBlocking();
-            }
-            finally
-            {
-                open.Exit();
-            }
+            return false;
+        }
+
+        try
+        {
+            open.Manager.MaybeRefreshBlocking();
+            return true;
+        }
+        finally
+        {
+            open.Exit();
         }
     }
 

@@ -113,7 +113,7 @@ public sealed class LearnedRankingTests : IDisposable
         var path = Path.Combine(_index.Root, "walked.zip");
         model.Save(path);
         var loaded = RankingModel.Load(path);
-        Assert.True(model.WalksTrees && loaded.WalksTrees);
+        Assert.True(model.Trees != null && loaded.Trees != null);
 
         // Real candidates, random rows, and rows standing exactly on each split's threshold (≤ goes left).
         var rows = Enumerable.Range(0, Topics)
