@@ -149,7 +149,7 @@ public static class WordPressApi
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException)
         {
-            return (null, $"post {id}: {e.Message}");
+            return (null, e.Message); // the importer names the post; a bulk error carries its id too
         }
     }
 
